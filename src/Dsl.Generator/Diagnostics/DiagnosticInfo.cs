@@ -1,0 +1,14 @@
+using Dsl.Generator.Helpers;
+using Microsoft.CodeAnalysis;
+
+namespace Dsl.Generator;
+
+/// <summary>A diagnostic as equatable data: descriptor id, location and message arguments.</summary>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+        new(descriptor.Id, location, arguments.ToEquatableArray());
+
+    public Diagnostic ToDiagnostic() =>
+        Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location?.ToLocation(), [.. Arguments]);
+}

@@ -1,0 +1,56 @@
+using Dsl.Generator.Helpers;
+
+namespace Dsl.Generator.Model;
+
+/// <summary>The layer kinds the generator can emit.</summary>
+internal enum LayerKind
+{
+    Linear,
+    Conv2d,
+    MaxPool2d,
+    Flatten,
+    Dropout,
+    Activate,
+}
+
+/// <summary>One layer attribute, in application order, with its arguments resolved to constants or member reads.</summary>
+internal sealed record LayerSpec(LayerKind Kind, string FieldName, EquatableArray<LayerArgument> Arguments, LocationInfo? Location)
+{
+    public LayerArgument? Find(string name)
+    {
+        foreach (var argument in Arguments)
+            if (argument.Name == name) return argument;
+        return null;
+    }
+}
+
+/// <summary>
+/// A layer argument. <see cref="Code"/> is the C# expression that yields it in the module's constructor;
+/// <see cref="Constant"/> holds its integer value when it is known at compile time.
+/// </summary>
+internal sealed record LayerArgument(string Name, string Code, long? Constant, string Display)
+{
+    public static LayerArgument Of(string name, long value) =>
+        new(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L", value, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>One dimension of an inferred shape: a constant, or an expression over hyperparameters.</summary>
+/// <param name="Value">The size when it is known at compile time.</param>
+/// <param name="Code">A C# expression of type long that computes the size in the module's constructor.</param>
+/// <param name="Display">The size as a user reads it in a diagnostic.</param>
+internal sealed record Dim(long? Value, string Code, string Display)
+{
+    public static Dim Of(long value)
+    {
+        var text = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new Dim(value, text + "L", text);
+    }
+
+    public static Dim From(LayerArgument argument) =>
+        argument.Constant is { } value ? Of(value) : new Dim(null, "(long)" + argument.Code, argument.Display);
+
+    public override string ToString() => Display;
+}
+
+/// <summary>The shapes (without the batch dimension) that flow into and out of one layer.</summary>
+internal sealed record LayerShape(EquatableArray<Dim> Input, EquatableArray<Dim> Output);

@@ -1,0 +1,28 @@
+namespace Dsl.Generator;
+
+/// <summary>Metadata names and fully qualified type names the generator reads and writes.</summary>
+internal static class TypeNames
+{
+    public const string ModelAttribute = "Dsl.ModelAttribute";
+    public const string HyperparameterAttribute = "Dsl.HyperparameterAttribute";
+    public const string WhenAttribute = "Dsl.WhenAttribute";
+    public const string LayerAttributeBase = "Dsl.LayerAttribute";
+    public const string ActivationEnum = "Dsl.Activation";
+    public const string TorchTensor = "TorchSharp.torch.Tensor";
+
+    public const string Tensor = "global::TorchSharp.torch.Tensor";
+    public const string Torch = "global::TorchSharp.torch";
+    public const string Nn = "global::TorchSharp.torch.nn";
+    public const string TensorModule = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
+    public const string Search = "global::Dsl.Search";
+    public const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+}
+
+/// <summary>Names of the incremental pipeline steps, used by caching tests.</summary>
+internal static class TrackingNames
+{
+    public const string ParsedModels = nameof(ParsedModels);
+    public const string CheckedModels = nameof(CheckedModels);
+    public const string Diagnostics = nameof(Diagnostics);
+    public const string AnyModel = nameof(AnyModel);
+}

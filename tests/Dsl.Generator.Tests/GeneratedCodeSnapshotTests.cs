@@ -1,0 +1,50 @@
+using Dsl.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace Dsl.Generator.Tests;
+
+/// <summary>What the generator writes for representative models, pinned as snapshots and compiled without warnings.</summary>
+public class GeneratedCodeSnapshotTests
+{
+    [Fact]
+    public void SequentialCnn()
+    {
+        var output = GeneratorHarness.Run(Sources.FashionCnn);
+        Assert.Empty(output.GeneratorDiagnostics);
+        Snapshot.Match(output.Source("FashionCnn.Model.g.cs"));
+    }
+
+    [Fact]
+    public void EveryHyperparameterKind()
+    {
+        var output = GeneratorHarness.Run(Sources.EveryHyperparameterKind);
+        Assert.Empty(output.GeneratorDiagnostics);
+        Snapshot.Match(output.Source("Kinds.Model.g.cs"));
+    }
+
+    [Fact]
+    public void ModuleInitializer()
+    {
+        var output = GeneratorHarness.Run(Sources.FashionCnn);
+        Snapshot.Match(output.Source("Dsl.ModuleInitializer.g.cs"));
+    }
+
+    [Fact]
+    public void NoModelsMeansNoOutput()
+    {
+        var output = GeneratorHarness.Run("namespace N; public class Plain { }");
+        Assert.Empty(output.Sources);
+    }
+
+    [Theory]
+    [InlineData(nameof(Sources.FashionCnn))]
+    [InlineData(nameof(Sources.EveryHyperparameterKind))]
+    public void GeneratedCodeCompilesWithoutWarnings(string sourceName)
+    {
+        var source = (string)typeof(Sources).GetField(sourceName)!.GetValue(null)!;
+        var output = GeneratorHarness.Run(source);
+        // Consumers build with warnings as errors, so every warning the generated code causes is a bug.
+        var problems = output.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
