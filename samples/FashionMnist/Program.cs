@@ -1,6 +1,12 @@
 using System.CommandLine;
 using FashionMnistSample;
 
-var root = new RootCommand("Trains the generated FashionCnn on Fashion-MNIST and prints its test accuracy.");
+// The sweep commands come from the generated FashionSweep driver; train and fusion are this sample's own.
+if (args is ["sweep" or "show" or "best" or "export", ..])
+    return await FashionSweep.RunCommandLineAsync(args, SweepDataLoader.Load);
+
+var root = new RootCommand("Trains the generated FashionCnn on Fashion-MNIST and prints its test accuracy (the default), " +
+                           "trains the two-input TwoViewNet (fusion), or sweeps FashionCnn's hyperparameters (sweep, show, best, export).");
 TrainCommand.Configure(root);
-return root.Parse(args).Invoke();
+root.Subcommands.Add(FusionCommand.Create());
+return await root.Parse(args).InvokeAsync();

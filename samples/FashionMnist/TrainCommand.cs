@@ -48,14 +48,16 @@ internal static class TrainCommand
             using var train = new TensorDataset(trainImages, trainLabels);
             using var test = new TensorDataset(testImages, testLabels);
 
-            torch.manual_seed(options.Seed);
-            using var model = new FashionCnn(FashionCnn.Hyperparameters.Default);
+            using var model = Trainer.CreateModel<FashionCnn, FashionCnn.Hyperparameters>(FashionCnn.Hyperparameters.Default, options.Seed);
             Console.WriteLine($"model: FashionCnn {model.HyperparameterValues}");
             Console.WriteLine($"training: {train.Count} samples, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate}, {torch.get_num_threads()} threads");
 
             var trainer = new Trainer(options);
-            trainer.Fit(model, train, validation: null, new SynchronousProgress(report =>
-                Console.WriteLine($"epoch {report.Epoch}/{options.Epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s")));
+            trainer.Fit(model, train, validation: null, TrainingCallbacks.OnEpochEnd(report =>
+            {
+                Console.WriteLine($"epoch {report.Epoch}/{options.Epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s");
+                return EpochDecision.Continue;
+            }));
 
             var evaluation = trainer.Evaluate(model, test);
             Console.WriteLine($"test loss {evaluation.Loss:F4}");
@@ -67,11 +69,5 @@ internal static class TrainCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
-    }
-
-    /// <summary>Reports on the training thread, so lines print in order (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
     }
 }

@@ -4,16 +4,20 @@ using Dsl.Generator.Model;
 
 namespace Dsl.Generator;
 
-/// <summary>Emits a model's nested <c>Hyperparameters</c> record: typed values, defaults, validation and the search space.</summary>
+/// <summary>Emits a model's or sweep's nested <c>Hyperparameters</c> record: typed values, defaults, validation and the search space.</summary>
 internal static class HyperparameterEmitter
 {
-    public static void EmitRecord(SourceWriter w, ModelSpec model, string generatedCode)
+    /// <summary>Implements the user's partial hyperparameter properties by reading the instance's record.</summary>
+    public static void EmitPropertyImplementations(SourceWriter w, EquatableArray<HyperparameterSpec> hyperparameters)
     {
-        var hyperparameters = model.Hyperparameters;
-        w.Summary("The search space of " + model.ClassName + " as a single read-only record.");
-        w.Line("public static " + TypeNames.Search + ".SearchSpace SearchSpace => Hyperparameters.SearchSpace;");
-        w.Line();
-        w.Summary("The hyperparameters of " + model.ClassName + ": typed values with defaults; out-of-range values throw.");
+        foreach (var h in hyperparameters)
+            w.Line(h.Modifiers + " " + h.TypeName + " " + h.Name + " { get => HyperparameterValues." + h.Name + "; }");
+        if (hyperparameters.Count > 0) w.Line();
+    }
+
+    public static void EmitRecord(SourceWriter w, string className, EquatableArray<HyperparameterSpec> hyperparameters, string generatedCode)
+    {
+        w.Summary("The hyperparameters of " + className + ": typed values with defaults; out-of-range values throw.");
         w.Line(generatedCode);
         w.OpenBlock("public sealed partial record Hyperparameters : " + TypeNames.Search + ".IHyperparameters<Hyperparameters>");
 

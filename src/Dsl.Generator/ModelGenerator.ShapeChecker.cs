@@ -1,121 +1,272 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Dsl.Generator.Helpers;
+using Dsl.Generator.Layers;
 using Dsl.Generator.Model;
 
 namespace Dsl.Generator;
 
 /// <summary>
-/// Infers the shape after every layer from the model's input shape and reports every mismatch it can prove.
-/// Sizes that depend on hyperparameters become C# arithmetic evaluated in the module's constructor.
+/// Infers the shape after every layer of every block, starting from Forward's input shapes, and reports every
+/// mismatch it can prove. Sizes that depend on hyperparameters become C# arithmetic evaluated in the constructor.
 /// </summary>
-internal static class ShapeChecker
+internal sealed class ShapeChecker
 {
+    private readonly ModelSpec model;
+    private readonly List<DiagnosticInfo> diagnostics = new();
+    private readonly ShapeReporter reporter;
+    private readonly List<BlockPlan> plans = new();
+    private readonly List<string> visiting = new();
+    private readonly CancellationToken cancellationToken;
+
+    private ShapeChecker(ModelSpec model, CancellationToken cancellationToken)
+    {
+        this.model = model;
+        this.cancellationToken = cancellationToken;
+        reporter = new ShapeReporter(diagnostics);
+    }
+
     public static CheckedModel Check(ModelSpec model, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
-        var shapes = new List<LayerShape>();
-        if (model.InputShape.IsEmpty || model.Forward is null)
-            return new CheckedModel(model, EquatableArray<LayerShape>.Empty, EquatableArray<DiagnosticInfo>.Empty);
+        var checker = new ShapeChecker(model, cancellationToken);
+        if (model.Forward is not { } forward || forward.Inputs.IsEmpty || forward.Inputs.Any(i => i.Shape.IsEmpty))
+            return new CheckedModel(model, EquatableArray<BlockPlan>.Empty, EquatableArray<DiagnosticInfo>.Empty);
 
-        var current = model.InputShape.Select(d => Dim.Of(d)).ToList();
-        foreach (var layer in model.Layers)
+        var inputs = forward.Inputs.ToDictionary(i => i.Name, i => (IReadOnlyList<Dim>)i.Shape.Select(d => Dim.Of(d)).ToList());
+        var output = checker.InferBlock(forward, BlockUse.Entry, inputs, forward.Location);
+        checker.CheckOutputs(forward, output);
+        checker.ReportUnusedBlocks();
+        return new CheckedModel(model, checker.plans.ToEquatableArray(), checker.diagnostics.ToEquatableArray());
+    }
+
+    private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+
+    /// <summary>Infers one block for the given inputs (by parameter name) and records its plan; null after a reported error.</summary>
+    private IReadOnlyList<Dim>? InferBlock(BlockSpec block, BlockUse use, IReadOnlyDictionary<string, IReadOnlyList<Dim>> inputs, LocationInfo? usedAt)
+    {
+        if (visiting.Contains(block.Name))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var output = Infer(layer, current, diagnostics);
-            if (output is null) break;
-            shapes.Add(new LayerShape(current.ToEquatableArray(), output.ToEquatableArray()));
-            current = output;
+            Report(DiagnosticDescriptors.InvalidBlockUse, usedAt, block.Name,
+                "is part of a cycle: " + string.Join(" -> ", visiting.SkipWhile(v => v != block.Name).Concat([block.Name])));
+            return null;
+        }
+        if (plans.Any(p => p.Block == block.Name))
+        {
+            Report(DiagnosticDescriptors.InvalidBlockUse, usedAt, block.Name, "is used more than once; each use builds its own weights, so declare a second block");
+            return null;
+        }
+        if (use is BlockUse.ResidualBody or BlockUse.RepeatBody && block.Layers.FirstOrDefault(l => StructureLayer.IsStructural(l.Kind)) is { } nested)
+        {
+            Report(DiagnosticDescriptors.InvalidBlockUse, nested.Location, block.Name,
+                "is used by " + (use == BlockUse.ResidualBody ? "Residual" : "Repeat") + " and may hold only layers, not " + nested.Kind);
+            return null;
         }
 
-        if (diagnostics.Count == 0 && model.Outputs > 0)
+        visiting.Add(block.Name);
+        try
         {
-            var last = current.Count == 1 ? current[0] : null;
-            if (last is null || (last.Value is { } width && width != model.Outputs))
+            var shapes = new List<LayerShape>();
+            IReadOnlyList<Dim>? current = null;
+            for (var i = 0; i < block.Layers.Count; i++)
             {
-                var location = model.Layers.Count > 0 ? model.Layers[model.Layers.Count - 1].Location : model.Forward.Location;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OutputsMismatch, location, model.ClassName,
-                    model.Outputs.ToString(System.Globalization.CultureInfo.InvariantCulture), Describe(current)));
+                cancellationToken.ThrowIfCancellationRequested();
+                var layer = block.Layers[i];
+                if (current is null && layer.Kind != FuseLayer.KindName)
+                {
+                    if (inputs.Count != 1)
+                    {
+                        reporter.Mismatch(layer, "receives " + inputs.Count + " inputs; a block with several inputs must start with [Fuse(...)]");
+                        return null;
+                    }
+                    current = inputs.Values.Single();
+                }
+                var branchInputs = current is null ? inputs : new Dictionary<string, IReadOnlyList<Dim>> { [""] = current };
+                var shape = layer.Kind switch
+                {
+                    FuseLayer.KindName => InferFusion(layer, branchInputs),
+                    ResidualLayer.KindName => InferResidual(layer, current!),
+                    RepeatLayer.KindName => InferRepeat(layer, current!),
+                    _ => LayerCatalog.Get(layer.Kind).Infer(layer, current!, reporter) is { } output
+                        ? new LayerShape(current!.ToEquatableArray(), output.ToEquatableArray())
+                        : null,
+                };
+                if (shape is null) return null;
+                shapes.Add(shape);
+                current = shape.Output;
+            }
+            if (current is null)
+            {
+                if (inputs.Count != 1)
+                {
+                    Report(DiagnosticDescriptors.InvalidBlockUse, block.Location, block.Name, "takes several inputs but has no [Fuse(...)] to merge them");
+                    return null;
+                }
+                current = inputs.Values.Single();
+            }
+            plans.Add(new BlockPlan(block.Name, use, shapes.ToEquatableArray()));
+            return current;
+        }
+        finally
+        {
+            visiting.RemoveAt(visiting.Count - 1);
+        }
+    }
+
+    private BlockSpec? ResolveBlock(LayerSpec layer, string name)
+    {
+        var block = model.Block(name);
+        if (block is null || block.IsForward)
+        {
+            Report(DiagnosticDescriptors.UnknownBlock, layer.Location, name, model.ClassName);
+            return null;
+        }
+        return block;
+    }
+
+    /// <summary>Binds a branch's parameters: a single current tensor goes to a single parameter, block inputs match by name.</summary>
+    private Dictionary<string, IReadOnlyList<Dim>>? BindInputs(LayerSpec layer, BlockSpec branch, IReadOnlyDictionary<string, IReadOnlyList<Dim>> available)
+    {
+        var bound = new Dictionary<string, IReadOnlyList<Dim>>();
+        foreach (var input in branch.Inputs)
+        {
+            if (available.TryGetValue(input.Name, out var shape) || (available.Count == 1 && branch.Inputs.Count == 1 && (shape = available.Values.Single()) is not null))
+            {
+                bound[input.Name] = shape;
+                continue;
+            }
+            Report(DiagnosticDescriptors.InvalidBlockUse, layer.Location, branch.Name,
+                "takes an input named '" + input.Name + "', but the fusion can only pass " +
+                (available.ContainsKey("") ? "one tensor" : "inputs named " + string.Join(", ", available.Keys.Select(k => "'" + k + "'"))));
+            return null;
+        }
+        return bound;
+    }
+
+    private LayerShape? InferFusion(LayerSpec layer, IReadOnlyDictionary<string, IReadOnlyList<Dim>> available)
+    {
+        var widths = new List<Dim>();
+        foreach (var name in layer.All("branch").Select(a => a.Code))
+        {
+            if (ResolveBlock(layer, name) is not { } branch || BindInputs(layer, branch, available) is not { } bound) return null;
+            if (InferBlock(branch, BlockUse.Branch, bound, layer.Location) is not { } branchOutput) return null;
+            if (branchOutput.Count != 1)
+            {
+                reporter.Mismatch(layer, "needs vector branches, but '" + name + "' produces " + ShapeMath.Describe(branchOutput) + "; end it with [Flatten]");
+                return null;
+            }
+            widths.Add(branchOutput[0]);
+        }
+
+        var concat = widths.Aggregate(ShapeMath.Add);
+        var kind = layer.Find("kind")!;
+        var isConcat = kind.Code == "global::" + StructureLayer.FusionKindType + ".Concat";
+        Dim? common = layer.Find("width") is { } width ? Dim.From(width) : null;
+        if (common is null && !isConcat)
+        {
+            if (widths.All(w => ShapeMath.SameSize(w, widths[0]))) common = widths[0];
+            else if (widths.All(w => w.Value is not null)) common = Dim.Of(widths.Max(w => w.Value!.Value));
+            else
+            {
+                reporter.Mismatch(layer, "merges branches of widths " + ShapeMath.Describe(widths) + " that may differ; set Width = ... so they can be projected to it");
+                return null;
             }
         }
-        return new CheckedModel(model, shapes.ToEquatableArray(), diagnostics.ToEquatableArray());
+        common ??= concat;
+
+        Dim output;
+        if (isConcat) output = concat;
+        else if (kind.Constant is null && kind.Code.StartsWith("global::", System.StringComparison.Ordinal)) output = common;
+        else if (ShapeMath.SameSize(concat, common)) output = common;
+        else
+        {
+            // The op is a hyperparameter: concat widens, every other op keeps the common width.
+            output = new Dim(null,
+                "(" + kind.Code + " == global::" + StructureLayer.FusionKindType + ".Concat ? " + concat.Code + " : " + common.Code + ")",
+                "(" + kind.Display + " is Concat ? " + concat.Display + " : " + common.Display + ")");
+        }
+        return new LayerShape(widths.ToEquatableArray(), new[] { output }.ToEquatableArray(), common);
     }
 
-    private static List<Dim>? Infer(LayerSpec layer, List<Dim> input, List<DiagnosticInfo> diagnostics)
+    /// <summary>Resolves and infers the single-input block that a Residual or Repeat wraps; null after a reported error.</summary>
+    private (BlockSpec Body, IReadOnlyList<Dim> Output)? InferBody(LayerSpec layer, IReadOnlyList<Dim> input, BlockUse use)
     {
-        switch (layer.Kind)
+        if (ResolveBlock(layer, layer.Code("block")) is not { } body) return null;
+        if (body.Inputs.Count != 1)
         {
-            case LayerKind.Linear:
-                return [.. input.Take(input.Count - 1), Dim.From(layer.Find("out_features")!)];
+            Report(DiagnosticDescriptors.InvalidBlockUse, layer.Location, body.Name, "is used by " + layer.Kind + " and must take exactly one input");
+            return null;
+        }
+        var output = InferBlock(body, use, new Dictionary<string, IReadOnlyList<Dim>> { [body.Inputs[0].Name] = input }, layer.Location);
+        return output is null ? null : (body, output);
+    }
 
-            case LayerKind.Conv2d:
-            {
-                if (!RequireImage(layer, input, diagnostics)) return null;
-                var kernel = Dim.From(layer.Find("kernel_size")!);
-                var stride = layer.Find("stride")!.Constant!.Value;
-                var padding = layer.Find("padding")!.Constant!.Value;
-                var height = SlidingWindow(input[1], kernel, stride, padding);
-                var width = SlidingWindow(input[2], kernel, stride, padding);
-                if (!FitsWindow(layer, input, height, width, "kernel " + kernel.Display, diagnostics)) return null;
-                return [Dim.From(layer.Find("out_channels")!), height, width];
-            }
+    private LayerShape? InferResidual(LayerSpec layer, IReadOnlyList<Dim> input)
+    {
+        if (InferBody(layer, input, BlockUse.ResidualBody) is not var (body, output)) return null;
+        if (!Residuals.CanProject(input, output))
+        {
+            reporter.Mismatch(layer, "cannot add its input " + ShapeMath.Describe(input) + " to the output " + ShapeMath.Describe(output) +
+                                     " of '" + body.Name + "': the shortcut can project features or channels, and downsample by an integer stride");
+            return null;
+        }
+        return new LayerShape(input.ToEquatableArray(), output.ToEquatableArray());
+    }
 
-            case LayerKind.MaxPool2d:
-            {
-                if (!RequireImage(layer, input, diagnostics)) return null;
-                var kernel = Dim.From(layer.Find("kernel_size")!);
-                var stride = layer.Find("stride")!.Constant!.Value;
-                var padding = layer.Find("padding")!.Constant!.Value;
-                var height = SlidingWindow(input[1], kernel, stride, padding);
-                var width = SlidingWindow(input[2], kernel, stride, padding);
-                if (!FitsWindow(layer, input, height, width, "window " + kernel.Display, diagnostics)) return null;
-                return [input[0], height, width];
-            }
+    private LayerShape? InferRepeat(LayerSpec layer, IReadOnlyList<Dim> input)
+    {
+        if (InferBody(layer, input, BlockUse.RepeatBody) is not var (body, output)) return null;
+        if (output.Count != input.Count || output.Where((d, i) => !ShapeMath.SameSize(d, input[i])).Any())
+        {
+            reporter.Mismatch(layer, "repeats '" + body.Name + "', which must keep its shape, but it turns " + ShapeMath.Describe(input) +
+                                     " into " + ShapeMath.Describe(output));
+            return null;
+        }
+        return new LayerShape(input.ToEquatableArray(), output.ToEquatableArray());
+    }
 
-            case LayerKind.Flatten:
-                return [input.Aggregate(Multiply)];
-
-            default:
-                return input;
+    private void CheckOutputs(BlockSpec forward, IReadOnlyList<Dim>? output)
+    {
+        if (output is null || diagnostics.Count > 0 || model.Outputs <= 0) return;
+        var last = output.Count == 1 ? output[0] : null;
+        if (last is null || (last.Value is { } width && width != model.Outputs))
+        {
+            var location = forward.Layers.Count > 0 ? forward.Layers[forward.Layers.Count - 1].Location : forward.Location;
+            Report(DiagnosticDescriptors.OutputsMismatch, location, model.ClassName,
+                model.Outputs.ToString(CultureInfo.InvariantCulture), ShapeMath.Describe(output));
         }
     }
 
-    private static bool RequireImage(LayerSpec layer, List<Dim> input, List<DiagnosticInfo> diagnostics)
+    private void ReportUnusedBlocks()
     {
-        if (input.Count == 3) return true;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, layer.Location, layer.Kind.ToString(),
-            "expects a [channels, height, width] input but receives " + Describe(input)));
-        return false;
+        if (diagnostics.Count > 0) return;
+        foreach (var block in model.Blocks.Where(b => !b.IsForward && plans.All(p => p.Block != b.Name)))
+            Report(DiagnosticDescriptors.InvalidBlockUse, block.Location, block.Name, "is never used; refer to it from Forward with Fuse, Residual or Repeat");
+    }
+}
+
+/// <summary>Which input/output shape pairs a residual shortcut can join.</summary>
+internal static class Residuals
+{
+    public static bool CanProject(IReadOnlyList<Dim> input, IReadOnlyList<Dim> output)
+    {
+        if (input.Count != output.Count) return false;
+        if (input.Count == 1) return true; // Linear shortcut
+        if (input.Count != 3) return input.Select((d, i) => ShapeMath.SameSize(d, output[i])).All(x => x);
+        return Stride(input[1], output[1]) is not null && Stride(input[2], output[2]) is not null;
     }
 
-    private static bool FitsWindow(LayerSpec layer, List<Dim> input, Dim height, Dim width, string what, List<DiagnosticInfo> diagnostics)
+    /// <summary>The integer stride that maps an input spatial size to an output one (1 when provably equal).</summary>
+    public static long? Stride(Dim input, Dim output)
     {
-        if (height.Value is not <= 0 && width.Value is not <= 0) return true;
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, layer.Location, layer.Kind.ToString(),
-            "with " + what + " does not fit its " + Describe(input) + " input: the output would be " + height.Display + "x" + width.Display));
-        return false;
+        if (ShapeMath.SameSize(input, output)) return 1;
+        if (input.Value is { } i && output.Value is { } o && o > 0 && (i + o - 1) / o is var s && (i - 1) / s + 1 == o) return s;
+        return null;
     }
 
-    /// <summary>PyTorch's floor((size + 2·padding − kernel) / stride) + 1 for convolutions and pooling.</summary>
-    private static Dim SlidingWindow(Dim size, Dim kernel, long stride, long padding)
-    {
-        if (size.Value is { } s && kernel.Value is { } k)
-        {
-            var numerator = s + 2 * padding - k;
-            // Negative numerators must floor, as PyTorch does, so that a too-small input shows as a size <= 0.
-            return Dim.Of((numerator < 0 ? -((-numerator + stride - 1) / stride) : numerator / stride) + 1);
-        }
-        var code = "((" + size.Code + " + " + (2 * padding) + "L - " + kernel.Code + ") / " + stride + "L + 1L)";
-        var display = "(" + size.Display + (padding > 0 ? " + " + 2 * padding : "") + " - " + kernel.Display + ")" + (stride > 1 ? " / " + stride : "") + " + 1";
-        return new Dim(null, code, display);
-    }
-
-    private static Dim Multiply(Dim left, Dim right)
-    {
-        if (left.Value is { } a && right.Value is { } b) return Dim.Of(a * b);
-        return new Dim(null, left.Code + " * " + right.Code, left.Display + "*" + right.Display);
-    }
-
-    public static string Describe(IEnumerable<Dim> shape) => "[" + string.Join(", ", shape.Select(d => d.Display)) + "]";
+    /// <summary>Whether the shortcut is the identity (shapes provably equal).</summary>
+    public static bool IsIdentity(IReadOnlyList<Dim> input, IReadOnlyList<Dim> output) =>
+        input.Count == output.Count && input.Select((d, i) => ShapeMath.SameSize(d, output[i])).All(x => x);
 }

@@ -4,8 +4,10 @@ namespace Dsl.Generator;
 internal static class TypeNames
 {
     public const string ModelAttribute = "Dsl.ModelAttribute";
+    public const string SweepAttribute = "Dsl.SweepAttribute";
     public const string HyperparameterAttribute = "Dsl.HyperparameterAttribute";
     public const string WhenAttribute = "Dsl.WhenAttribute";
+    public const string ShapeAttribute = "Dsl.ShapeAttribute";
     public const string LayerAttributeBase = "Dsl.LayerAttribute";
     public const string ActivationEnum = "Dsl.Activation";
     public const string TorchTensor = "TorchSharp.torch.Tensor";
@@ -25,4 +27,5 @@ internal static class TrackingNames
     public const string CheckedModels = nameof(CheckedModels);
     public const string Diagnostics = nameof(Diagnostics);
     public const string AnyModel = nameof(AnyModel);
+    public const string ParsedSweeps = nameof(ParsedSweeps);
 }

@@ -5,7 +5,7 @@ namespace Dsl;
 
 /// <summary>What every generated model offers, so trainers and sweeps can build and inspect any of them generically.</summary>
 public interface IGeneratedModel<TSelf, THyperparameters>
-    where TSelf : nn.Module<Tensor, Tensor>, IGeneratedModel<TSelf, THyperparameters>
+    where TSelf : nn.Module, IGeneratedModel<TSelf, THyperparameters>
     where THyperparameters : IHyperparameters<THyperparameters>
 {
     /// <summary>Builds the model for the given hyperparameters.</summary>

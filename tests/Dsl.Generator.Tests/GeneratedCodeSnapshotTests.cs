@@ -36,9 +36,51 @@ public class GeneratedCodeSnapshotTests
         Assert.Empty(output.Sources);
     }
 
+    [Fact]
+    public void TwoInputFusion()
+    {
+        var output = GeneratorHarness.Run(Sources.TwoInputFusion);
+        Assert.Empty(output.GeneratorDiagnostics);
+        Snapshot.Match(output.Source("ImageAndTable.Model.g.cs"));
+    }
+
+    [Fact]
+    public void ResidualRepeatAndNestedFusion()
+    {
+        var output = GeneratorHarness.Run(Sources.ResidualRepeatAndNestedFusion);
+        Assert.Empty(output.GeneratorDiagnostics);
+        Snapshot.Match(output.Source("Structures.Model.g.cs"));
+    }
+
+    [Fact]
+    public void SweepDriver()
+    {
+        var output = GeneratorHarness.Run(Sources.FashionSweep);
+        Assert.Empty(output.GeneratorDiagnostics);
+        Snapshot.Match(output.Source("FashionSweep.Sweep.g.cs"));
+    }
+
+    [Theory]
+    [InlineData("Concat")]
+    [InlineData("Sum")]
+    [InlineData("Mean")]
+    [InlineData("WeightedSum")]
+    [InlineData("Attention")]
+    [InlineData("Gated")]
+    public void FusionOps(string op)
+    {
+        var output = GeneratorHarness.Run(Sources.FusionOp(op));
+        Assert.Empty(output.GeneratorDiagnostics);
+        Assert.Empty(output.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Snapshot.Match(output.Source("Fused.Model.g.cs"), name: "FusionOps_" + op);
+    }
+
     [Theory]
     [InlineData(nameof(Sources.FashionCnn))]
     [InlineData(nameof(Sources.EveryHyperparameterKind))]
+    [InlineData(nameof(Sources.TwoInputFusion))]
+    [InlineData(nameof(Sources.ResidualRepeatAndNestedFusion))]
+    [InlineData(nameof(Sources.FashionSweep))]
     public void GeneratedCodeCompilesWithoutWarnings(string sourceName)
     {
         var source = (string)typeof(Sources).GetField(sourceName)!.GetValue(null)!;

@@ -14,7 +14,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ModelMustBePartial = Error(
         "DSL0001", "Model class must be partial",
-        "'{0}' must be declared partial so the generator can add its module code",
+        "'{0}' must be declared partial so the generator can add its code",
         "Add the 'partial' modifier to the class declaration.");
 
     public static readonly DiagnosticDescriptor InvalidInputShape = Error(
@@ -87,11 +87,26 @@ internal static class DiagnosticDescriptors
         "Model '{0}' {1}",
         "Models must be non-generic, non-nested classes.");
 
+    public static readonly DiagnosticDescriptor UnknownBlock = Error(
+        "DSL0016", "Unknown block",
+        "'{0}' is not a block of '{1}'; blocks are partial methods that take and return Tensor and carry layers",
+        "Fuse, Residual and Repeat refer to block methods of the same model with nameof(...).");
+
+    public static readonly DiagnosticDescriptor InvalidBlockUse = Error(
+        "DSL0017", "Invalid block use",
+        "Block '{0}' {1}",
+        "Each block is used exactly once (each use builds its own weights), blocks may not form a cycle, and blocks used by Residual or Repeat hold only layers.");
+
+    public static readonly DiagnosticDescriptor InvalidSweep = Error(
+        "DSL0018", "Invalid sweep declaration",
+        "Sweep '{0}' {1}",
+        "[Sweep(typeof(SomeModel))] names a [Model] class; its [Hyperparameter] properties are training options matched by name.");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
         ModelMustBePartial, InvalidInputShape, UnknownMember, WrongMemberType, InvalidRange, LogScaleNeedsPositiveMin,
         DefaultOutOfRange, InvalidHyperparameterDeclaration, ShapeMismatch, MissingForward, OutputsMismatch,
-        InvalidArgument, DuplicateName, InvalidCondition, UnsupportedModelDeclaration,
+        InvalidArgument, DuplicateName, InvalidCondition, UnsupportedModelDeclaration, UnknownBlock, InvalidBlockUse, InvalidSweep,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

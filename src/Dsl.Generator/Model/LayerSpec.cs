@@ -1,21 +1,23 @@
+using System.Collections.Generic;
 using Dsl.Generator.Helpers;
 
 namespace Dsl.Generator.Model;
 
-/// <summary>The layer kinds the generator can emit.</summary>
-internal enum LayerKind
-{
-    Linear,
-    Conv2d,
-    MaxPool2d,
-    Flatten,
-    Dropout,
-    Activate,
-}
-
 /// <summary>One layer attribute, in application order, with its arguments resolved to constants or member reads.</summary>
-internal sealed record LayerSpec(LayerKind Kind, string FieldName, EquatableArray<LayerArgument> Arguments, LocationInfo? Location)
+internal sealed record LayerSpec(string Kind, string FieldName, EquatableArray<LayerArgument> Arguments, LocationInfo? Location)
 {
+    /// <summary>The C# expression of a required argument.</summary>
+    public string Code(string name) => Find(name)!.Code;
+
+    /// <summary>The value of a required constant argument.</summary>
+    public long Constant(string name) => Find(name)!.Constant!.Value;
+
+    public IEnumerable<LayerArgument> All(string name)
+    {
+        foreach (var argument in Arguments)
+            if (argument.Name == name) yield return argument;
+    }
+
     public LayerArgument? Find(string name)
     {
         foreach (var argument in Arguments)
@@ -53,4 +55,5 @@ internal sealed record Dim(long? Value, string Code, string Display)
 }
 
 /// <summary>The shapes (without the batch dimension) that flow into and out of one layer.</summary>
-internal sealed record LayerShape(EquatableArray<Dim> Input, EquatableArray<Dim> Output);
+/// <remarks>For a fusion, <see cref="Input"/> holds the branch widths and <see cref="Width"/> the common width.</remarks>
+internal sealed record LayerShape(EquatableArray<Dim> Input, EquatableArray<Dim> Output, Dim? Width = null);

@@ -17,4 +17,6 @@ public enum Activation
     LeakyReLU,
     /// <summary>Exponential linear unit.</summary>
     ELU,
+    /// <summary>Softmax over the last dimension: each row becomes a probability distribution.</summary>
+    Softmax,
 }

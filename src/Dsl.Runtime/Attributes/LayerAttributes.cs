@@ -44,6 +44,9 @@ public sealed class Conv2dAttribute : LayerAttribute
     /// <summary>Zero padding added to both sides of each spatial dimension.</summary>
     public int Padding { get; set; }
 
+    /// <summary>Spacing between kernel elements.</summary>
+    public int Dilation { get; set; } = 1;
+
     /// <summary>Whether the layer learns an additive bias.</summary>
     public bool Bias { get; set; } = true;
 }

@@ -16,6 +16,7 @@ public static class Activations
         Activation.Sigmoid => nn.Sigmoid(),
         Activation.LeakyReLU => nn.LeakyReLU(0.01),
         Activation.ELU => nn.ELU(),
+        Activation.Softmax => nn.Softmax(-1),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };
 }

@@ -1,11 +1,20 @@
-using System.Diagnostics;
+using Dsl.Checkpoints;
+using Dsl.Search;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dsl.Training;
 
-/// <summary>Fits and evaluates classification modules with Adam and cross-entropy, one dispose scope per batch.</summary>
-public sealed class Trainer
+/// <summary>
+/// Fits, evaluates and predicts with any TorchSharp module, generated or hand-written, on in-memory datasets: one
+/// dispose scope per batch, seeded shuffles, schedules, early stopping, callbacks, checkpoints and resume.
+/// </summary>
+/// <remarks>
+/// A trainer holds only its options; every call builds and disposes its own optimizer, so one trainer can fit many
+/// models in turn (a sweep runs hundreds in one process). Calls on one trainer must not overlap: TorchSharp's random
+/// generator and dispose scopes are process- and thread-wide.
+/// </remarks>
+public sealed partial class Trainer
 {
     private readonly TrainingOptions options;
 
@@ -16,7 +25,29 @@ public sealed class Trainer
         this.options.Validate();
     }
 
+    /// <summary>The options this trainer runs with.</summary>
+    public TrainingOptions Options => options;
+
+    /// <summary>The device training runs on: <see cref="TrainingOptions.Device"/>, or the CPU.</summary>
+    public Device Device => options.Device ?? CPU;
+
+    /// <summary>
+    /// Builds a generated model with its weights initialised from <paramref name="seed"/>, on <paramref name="device"/>
+    /// (the CPU by default): with the same seed for this and <see cref="TrainingOptions.Seed"/>, a whole run repeats exactly.
+    /// </summary>
+    public static TModel CreateModel<TModel, THyperparameters>(THyperparameters hyperparameters, int seed, Device? device = null)
+        where TModel : nn.Module, IGeneratedModel<TModel, THyperparameters>
+        where THyperparameters : IHyperparameters<THyperparameters>
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        Seeds.SeedGlobal(seed, device);
+        var model = TModel.Create(hyperparameters);
+        if (device is not null && device.type != DeviceType.CPU) model.to(device);
+        return model;
+    }
+
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, evaluating on <paramref name="validation"/> after each epoch.</summary>
+    /// <remarks>Cancellation ends the run within one batch with outcome <see cref="TrainingOutcome.Cancelled"/> rather than an exception.</remarks>
     public TrainingResult Fit(
         nn.Module<Tensor, Tensor> model,
         TensorDataset train,
@@ -25,69 +56,67 @@ public sealed class Trainer
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(train);
-        if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
-
-        var generator = new Generator((ulong)options.Seed);
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
-        using var lossFunction = nn.CrossEntropyLoss();
-        var history = new List<EpochReport>();
-
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
-        {
-            model.train();
-            var clock = Stopwatch.StartNew();
-            double lossSum = 0;
-            using (var order = randperm(train.Count, generator: generator))
-            {
-                for (long start = 0; start < train.Count; start += options.BatchSize)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    // TorchSharp frees nothing by itself: every tensor a step creates dies with this scope.
-                    using var scope = NewDisposeScope();
-                    var length = Math.Min(options.BatchSize, train.Count - start);
-                    var indices = order.narrow(0, start, length);
-                    var inputs = train.Inputs.index_select(0, indices);
-                    var labels = train.Labels.index_select(0, indices);
-
-                    optimizer.zero_grad();
-                    var loss = lossFunction.call(model.call(inputs), labels);
-                    loss.backward();
-                    optimizer.step();
-                    lossSum += loss.item<float>() * length;
-                }
-            }
-            clock.Stop();
-            var report = new EpochReport(epoch, lossSum / train.Count,
-                validation is null ? null : Evaluate(model, validation), train.Count / clock.Elapsed.TotalSeconds);
-            history.Add(report);
-            progress?.Report(report);
-        }
-        return new TrainingResult(history);
+        return Run(ModelAdapter.From(model), train, validation, progress is null ? null : TrainingCallbacks.FromProgress(progress), null, cancellationToken);
     }
 
-    /// <summary>Loss and accuracy of <paramref name="model"/> over the whole of <paramref name="data"/>, in eval mode without gradients.</summary>
-    public Evaluation Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    /// <summary>
+    /// Trains <paramref name="model"/> with <paramref name="callback"/> observing every batch and epoch; after any epoch
+    /// the callback can prune or stop the run (combine several with <see cref="TrainingCallbacks.Combine"/>).
+    /// </summary>
+    public TrainingResult Fit(
+        nn.Module<Tensor, Tensor> model,
+        TensorDataset train,
+        TensorDataset? validation,
+        ITrainingCallback? callback,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Count == 0) throw new ArgumentException("The evaluation set is empty.", nameof(data));
-        model.eval();
-        using var noGrad = no_grad();
-        using var lossFunction = nn.CrossEntropyLoss(reduction: nn.Reduction.Sum);
-        double lossSum = 0;
-        long correct = 0;
-        var batch = Math.Max(options.BatchSize, 512);
-        for (long start = 0; start < data.Count; start += batch)
-        {
-            using var scope = NewDisposeScope();
-            var length = Math.Min(batch, data.Count - start);
-            var inputs = data.Inputs.narrow(0, start, length);
-            var labels = data.Labels.narrow(0, start, length);
-            var logits = model.call(inputs);
-            lossSum += lossFunction.call(logits, labels).item<float>();
-            correct += logits.argmax(1).eq(labels).sum().item<long>();
-        }
-        return new Evaluation(lossSum / data.Count, (double)correct / data.Count, data.Count);
+        return Run(ModelAdapter.From(model), train, validation, callback, null, cancellationToken);
+    }
+
+    /// <summary>Trains a two-input model on a dataset with two inputs per sample.</summary>
+    public TrainingResult Fit(
+        nn.Module<Tensor, Tensor, Tensor> model,
+        TensorDataset train,
+        TensorDataset? validation = null,
+        ITrainingCallback? callback = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Run(ModelAdapter.From(model), train, validation, callback, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Continues the run whose resumable checkpoint (see <see cref="TrainingOptions.CheckpointPath"/>) is at
+    /// <paramref name="checkpointPath"/>: loads the weights into <paramref name="model"/>, restores the optimizer state,
+    /// the schedule position, early-stopping state and history, and trains from the next epoch up to
+    /// <see cref="TrainingOptions.Epochs"/>. With the same options and data the result equals an uninterrupted run.
+    /// </summary>
+    /// <exception cref="CheckpointException">The checkpoint is missing, not resumable, or does not fit the model or options.</exception>
+    public TrainingResult Resume(
+        nn.Module<Tensor, Tensor> model,
+        string checkpointPath,
+        TensorDataset train,
+        TensorDataset? validation = null,
+        ITrainingCallback? callback = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        return Run(ModelAdapter.From(model), train, validation, callback, checkpointPath, cancellationToken);
+    }
+
+    /// <summary>Continues a two-input model's run from its resumable checkpoint; see the single-input overload.</summary>
+    public TrainingResult Resume(
+        nn.Module<Tensor, Tensor, Tensor> model,
+        string checkpointPath,
+        TensorDataset train,
+        TensorDataset? validation = null,
+        ITrainingCallback? callback = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        return Run(ModelAdapter.From(model), train, validation, callback, checkpointPath, cancellationToken);
     }
 }

@@ -1,6 +1,8 @@
+using static TorchSharp.torch;
+
 namespace Dsl.Training;
 
-/// <summary>How a <see cref="Trainer"/> fits a model.</summary>
+/// <summary>How a <see cref="Trainer"/> fits a model: optimizer, schedule, loss, stopping rules, device and checkpoints.</summary>
 public sealed record TrainingOptions
 {
     /// <summary>Full passes over the training data.</summary>
@@ -9,11 +11,68 @@ public sealed record TrainingOptions
     /// <summary>Samples per optimisation step.</summary>
     public int BatchSize { get; init; } = 128;
 
-    /// <summary>Step size of the optimizer.</summary>
+    /// <summary>Base step size of the optimizer; <see cref="Schedule"/> scales it per step.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
-    /// <summary>Seeds weight initialisation and shuffling, so equal seeds give equal runs.</summary>
+    /// <summary>
+    /// Seeds shuffling and dropout, so equal seeds give bit-identical runs on CPU with a fixed thread count. Weight
+    /// initialisation happens when the model is built: seed it with <see cref="Trainer.CreateModel{TModel, THyperparameters}"/>.
+    /// </summary>
     public int Seed { get; init; }
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Momentum of SGD and RMSprop (PyTorch's default, 0, turns it off); ignored by the Adam family.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>Use Nesterov momentum with SGD; needs <see cref="Momentum"/> &gt; 0.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>First-moment decay of Adam, AdamW and NAdam.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Second-moment decay of Adam, AdamW and NAdam.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Weight decay: decoupled for AdamW, an L2 term added to the gradient for the others.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>When set, gradients are rescaled so their global L2 norm is at most this value.</summary>
+    public double? GradientClipNorm { get; init; }
+
+    /// <summary>How the learning rate changes over training.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>The loss minimised; it also decides which metrics evaluations compute.</summary>
+    public LossKind Loss { get; init; } = LossKind.CrossEntropy;
+
+    /// <summary>Label smoothing of the cross-entropy loss, in [0, 1).</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>Stop when a monitored metric stops improving; null trains for every epoch.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>Where the model, its batches and the optimizer live; null means the CPU.</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Samples per forward pass when evaluating; null uses max(<see cref="BatchSize"/>, 512).</summary>
+    public int? EvaluationBatchSize { get; init; }
+
+    /// <summary>Reshuffle the training samples every epoch (seeded by <see cref="Seed"/> and the epoch).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Skip the last batch of an epoch when it is smaller than <see cref="BatchSize"/>.</summary>
+    public bool DropLastBatch { get; init; }
+
+    /// <summary>When set, a resumable checkpoint (weights, optimizer, progress) is written here after every epoch.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>CUDA when a CUDA device is available, the CPU otherwise.</summary>
+    public static Device CudaIfAvailable => cuda.is_available() ? CUDA : CPU;
+
+    /// <summary>The evaluation batch size actually used.</summary>
+    internal int EffectiveEvaluationBatchSize => EvaluationBatchSize ?? Math.Max(BatchSize, 512);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
@@ -22,5 +81,26 @@ public sealed record TrainingOptions
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, but is {BatchSize}.", nameof(BatchSize));
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
             throw new ArgumentException($"LearningRate must be a positive number, but is {LearningRate}.", nameof(LearningRate));
+        if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"Optimizer {Optimizer} is not a known optimizer.", nameof(Optimizer));
+        if (!Enum.IsDefined(Loss)) throw new ArgumentException($"Loss {Loss} is not a known loss.", nameof(Loss));
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must lie in [0, 1), but is {Momentum}.", nameof(Momentum));
+        if (Nesterov && (Optimizer != OptimizerKind.Sgd || Momentum == 0))
+            throw new ArgumentException("Nesterov momentum needs the SGD optimizer and a Momentum above 0.", nameof(Nesterov));
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentException($"Beta1 must lie in [0, 1), but is {Beta1}.", nameof(Beta1));
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"Beta2 must lie in [0, 1), but is {Beta2}.", nameof(Beta2));
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
+            throw new ArgumentException($"WeightDecay must be a finite number ≥ 0, but is {WeightDecay}.", nameof(WeightDecay));
+        if (GradientClipNorm is { } clip && (!(clip > 0) || double.IsInfinity(clip)))
+            throw new ArgumentException($"GradientClipNorm must be a positive number, but is {clip}.", nameof(GradientClipNorm));
+        if (Schedule is null) throw new ArgumentException("Schedule must not be null; use LearningRateSchedule.Constant.", nameof(Schedule));
+        Schedule.Validate();
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
+            throw new ArgumentException($"LabelSmoothing must lie in [0, 1), but is {LabelSmoothing}.", nameof(LabelSmoothing));
+        if (LabelSmoothing > 0 && Loss != LossKind.CrossEntropy)
+            throw new ArgumentException($"LabelSmoothing applies to the cross-entropy loss only, but Loss is {Loss}.", nameof(LabelSmoothing));
+        EarlyStopping?.Validate();
+        if (EvaluationBatchSize is < 1)
+            throw new ArgumentException($"EvaluationBatchSize must be at least 1, but is {EvaluationBatchSize}.", nameof(EvaluationBatchSize));
+        if (CheckpointPath is { Length: 0 }) throw new ArgumentException("CheckpointPath must not be empty; use null for none.", nameof(CheckpointPath));
     }
 }

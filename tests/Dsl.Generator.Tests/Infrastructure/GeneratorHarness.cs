@@ -29,7 +29,7 @@ internal static class GeneratorHarness
 
     public static GeneratorDriver Driver(bool trackSteps = false) =>
         CSharpGeneratorDriver.Create(
-            [new ModelGenerator().AsSourceGenerator()],
+            [new ModelGenerator().AsSourceGenerator(), new SweepGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 

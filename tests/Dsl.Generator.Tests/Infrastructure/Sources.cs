@@ -53,4 +53,84 @@ internal static class Sources
             public partial Tensor Forward(Tensor x);
         }
         """;
+
+    public const string TwoInputFusion = Usings + """
+        namespace Samples;
+
+        /// <summary>An image and a tabular vector, each with its own branch, merged by a searchable fusion op.</summary>
+        [Model(Outputs = 10)]
+        public partial class ImageAndTable
+        {
+            [Hyperparameter(32, 128, Default = 64)] public partial int Width { get; }
+            [Hyperparameter(Default = FusionKind.Gated)] public partial FusionKind Merge { get; }
+
+            [Conv2d(8, 3, Padding = 1), Activate(Activation.ReLU), MaxPool2d(2), Flatten]
+            private partial Tensor ImageBranch(Tensor image);
+
+            [Linear(nameof(Width)), Activate(Activation.GELU)]
+            private partial Tensor TableBranch(Tensor table);
+
+            [Fuse(nameof(Merge), nameof(ImageBranch), nameof(TableBranch), Width = nameof(Width))]
+            [Linear(10)]
+            public partial Tensor Forward([Shape(1, 28, 28)] Tensor image, [Shape(12)] Tensor table);
+        }
+        """;
+
+    public const string ResidualRepeatAndNestedFusion = Usings + """
+        namespace Samples;
+
+        [Model(Input = new[] { 3, 16, 16 }, Outputs = 4)]
+        public partial class Structures
+        {
+            [Hyperparameter(1, 4, Default = 2)] public partial int Depth { get; }
+
+            [Conv2d(16, 3, Padding = 1), Activate(Activation.ReLU), Conv2d(16, 3, Padding = 1)]
+            private partial Tensor Stem(Tensor x);
+
+            [Conv2d(16, 3, Padding = 1), Activate(Activation.SiLU)]
+            private partial Tensor Body(Tensor x);
+
+            [Conv2d(32, 3, Stride = 2, Padding = 1)]
+            private partial Tensor Down(Tensor x);
+
+            [Flatten, Linear(32)] private partial Tensor HeadA(Tensor x);
+            [Flatten, Linear(48)] private partial Tensor HeadB(Tensor x);
+            [Flatten, Linear(16)] private partial Tensor HeadC(Tensor x);
+
+            [Fuse(FusionKind.Concat, nameof(HeadA), nameof(HeadB))]
+            private partial Tensor Pair(Tensor x);
+
+            [Residual(nameof(Stem)), Repeat(nameof(Body), nameof(Depth)), Residual(nameof(Down)), MaxPool2d(2)]
+            [Fuse(FusionKind.Attention, nameof(Pair), nameof(HeadC), Width = 24)]
+            [Linear(4)]
+            public partial Tensor Forward(Tensor x);
+        }
+        """;
+
+    public static string FusionOp(string op) => Usings + """
+        namespace Samples;
+
+        [Model(Input = new[] { 6 }, Outputs = 2)]
+        public partial class Fused
+        {
+            [Linear(8)] private partial Tensor A(Tensor x);
+            [Linear(8)] private partial Tensor B(Tensor x);
+            [Linear(4)] private partial Tensor C(Tensor x);
+
+        """ + "    [Fuse(FusionKind." + op + ", nameof(A), nameof(B), nameof(C)), Linear(2)]\n" + """
+            public partial Tensor Forward(Tensor x);
+        }
+        """;
+
+    public const string FashionSweep = FashionCnn + """
+
+        [Sweep(typeof(FashionCnn), Metric = Metric.Accuracy, Epochs = 4)]
+        public partial class FashionSweep
+        {
+            [Hyperparameter(1e-4, 3e-2, Log = true, Default = 1e-3)] public partial double LearningRate { get; }
+            [Hyperparameter(Default = Dsl.Training.OptimizerKind.Adam)] public partial Dsl.Training.OptimizerKind Optimizer { get; }
+            [Hyperparameter(0.5, 0.99, Default = 0.9), When(nameof(Optimizer), Dsl.Training.OptimizerKind.Sgd)] public partial double Momentum { get; }
+            [Hyperparameter(32, 256, Log = true, Default = 128)] public partial int BatchSize { get; }
+        }
+        """;
 }

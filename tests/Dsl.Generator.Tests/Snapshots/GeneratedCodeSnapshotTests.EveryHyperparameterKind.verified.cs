@@ -10,7 +10,7 @@ partial class Kinds : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> act1;
     private readonly global::TorchSharp.Modules.Linear fc2;
 
-    /// <summary>The shape of one input sample, without the batch dimension.</summary>
+    /// <summary>The shape of one input sample, without the batch dimension (the first input's, for several).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<long> InputShape { get; } = new long[] { 8L };
 
     /// <summary>The hyperparameters this instance was built with.</summary>
@@ -68,7 +68,7 @@ partial class Kinds : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         base.Dispose(disposing);
     }
 
-    /// <summary>The search space of Kinds as a single read-only record.</summary>
+    /// <summary>The search space of Kinds, read by the samplers.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace => Hyperparameters.SearchSpace;
 
     /// <summary>The hyperparameters of Kinds: typed values with defaults; out-of-range values throw.</summary>

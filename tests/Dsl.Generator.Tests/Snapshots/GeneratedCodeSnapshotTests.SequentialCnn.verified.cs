@@ -18,7 +18,7 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
     private readonly global::TorchSharp.Modules.Dropout dropout1;
     private readonly global::TorchSharp.Modules.Linear fc2;
 
-    /// <summary>The shape of one input sample, without the batch dimension.</summary>
+    /// <summary>The shape of one input sample, without the batch dimension (the first input's, for several).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<long> InputShape { get; } = new long[] { 1L, 28L, 28L };
 
     /// <summary>The hyperparameters this instance was built with.</summary>
@@ -31,10 +31,10 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public FashionCnn(Hyperparameters hyperparameters) : base(nameof(FashionCnn))
     {
         HyperparameterValues = hyperparameters ?? throw new global::System.ArgumentNullException(nameof(hyperparameters));
-        conv1 = global::TorchSharp.torch.nn.Conv2d(1L, this.Channels, 3L, stride: 1L, padding: 1L, bias: true);
+        conv1 = global::TorchSharp.torch.nn.Conv2d(1L, this.Channels, 3L, stride: 1L, padding: 1L, dilation: 1L, bias: true);
         act1 = global::Dsl.Layers.Activations.Create(this.Act);
         pool1 = global::TorchSharp.torch.nn.MaxPool2d(2L, stride: 2L, padding: 0L);
-        conv2 = global::TorchSharp.torch.nn.Conv2d((long)this.Channels, this.Wide, 3L, stride: 1L, padding: 1L, bias: true);
+        conv2 = global::TorchSharp.torch.nn.Conv2d((long)this.Channels, this.Wide, 3L, stride: 1L, padding: 1L, dilation: 1L, bias: true);
         act2 = global::Dsl.Layers.Activations.Create(this.Act);
         pool2 = global::TorchSharp.torch.nn.MaxPool2d(2L, stride: 2L, padding: 0L);
         flatten1 = global::TorchSharp.torch.nn.Flatten();
@@ -59,18 +59,18 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var x = conv1.call(image);
-        x = act1.call(x);
-        x = pool1.call(x);
-        x = conv2.call(x);
-        x = act2.call(x);
-        x = pool2.call(x);
-        x = flatten1.call(x);
-        x = fc1.call(x);
-        x = act3.call(x);
-        x = dropout1.call(x);
-        x = fc2.call(x);
-        return x.MoveToOuterDisposeScope();
+        var h = conv1.call(image);
+        h = act1.call(h);
+        h = pool1.call(h);
+        h = conv2.call(h);
+        h = act2.call(h);
+        h = pool2.call(h);
+        h = flatten1.call(h);
+        h = fc1.call(h);
+        h = act3.call(h);
+        h = dropout1.call(h);
+        h = fc2.call(h);
+        return h.MoveToOuterDisposeScope();
     }
 
     /// <summary>Disposes every submodule.</summary>
@@ -94,7 +94,7 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
         base.Dispose(disposing);
     }
 
-    /// <summary>The search space of FashionCnn as a single read-only record.</summary>
+    /// <summary>The search space of FashionCnn, read by the samplers.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace => Hyperparameters.SearchSpace;
 
     /// <summary>The hyperparameters of FashionCnn: typed values with defaults; out-of-range values throw.</summary>
@@ -142,14 +142,14 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
             }
         }
 
-        /// <summary>Act: one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU.</summary>
+        /// <summary>Act: one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU, Softmax.</summary>
         public global::Dsl.Activation Act
         {
             get => _Act;
             init
             {
-                if (value is not (global::Dsl.Activation.ReLU or global::Dsl.Activation.GELU or global::Dsl.Activation.SiLU or global::Dsl.Activation.Tanh or global::Dsl.Activation.Sigmoid or global::Dsl.Activation.LeakyReLU or global::Dsl.Activation.ELU))
-                    throw new global::System.ArgumentOutOfRangeException(nameof(Act), value, "Act must be one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU.");
+                if (value is not (global::Dsl.Activation.ReLU or global::Dsl.Activation.GELU or global::Dsl.Activation.SiLU or global::Dsl.Activation.Tanh or global::Dsl.Activation.Sigmoid or global::Dsl.Activation.LeakyReLU or global::Dsl.Activation.ELU or global::Dsl.Activation.Softmax))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(Act), value, "Act must be one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU, Softmax.");
                 _Act = value;
             }
         }
@@ -163,7 +163,7 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
             new global::Dsl.Search.IntParameter("Channels", 16L, 64L, 32L, Log: false, Step: 1L),
             new global::Dsl.Search.IntParameter("Hidden", 32L, 512L, 128L, Log: true, Step: 1L),
             new global::Dsl.Search.FloatParameter("DropoutRate", 0.0, 0.5, 0.25, Log: false, Step: 0.0),
-            new global::Dsl.Search.CategoricalParameter("Act", new object[] { global::Dsl.Activation.ReLU, global::Dsl.Activation.GELU, global::Dsl.Activation.SiLU, global::Dsl.Activation.Tanh, global::Dsl.Activation.Sigmoid, global::Dsl.Activation.LeakyReLU, global::Dsl.Activation.ELU }, 0),
+            new global::Dsl.Search.CategoricalParameter("Act", new object[] { global::Dsl.Activation.ReLU, global::Dsl.Activation.GELU, global::Dsl.Activation.SiLU, global::Dsl.Activation.Tanh, global::Dsl.Activation.Sigmoid, global::Dsl.Activation.LeakyReLU, global::Dsl.Activation.ELU, global::Dsl.Activation.Softmax }, 0),
         });
 
         /// <summary>Builds a record from a sampler's assignment; absent parameters keep their defaults.</summary>

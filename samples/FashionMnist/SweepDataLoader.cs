@@ -1,0 +1,20 @@
+using Dsl.Datasets;
+using Dsl.Sweeps;
+using Dsl.Training;
+
+namespace FashionMnistSample;
+
+/// <summary>Fashion-MNIST for a sweep: a stratified 90/10 train/validation split, and the test set kept for the final check.</summary>
+internal static class SweepDataLoader
+{
+    public static SweepData Load()
+    {
+        var dataset = FashionMnist.Load(Environment.GetEnvironmentVariable(FashionMnist.EnvironmentVariable));
+        Console.WriteLine($"data: {dataset.Source}");
+        var (trainImages, trainLabels) = dataset.Train.ToTensors();
+        var (testImages, testLabels) = dataset.Test.ToTensors();
+        using var all = new TensorDataset(trainImages, trainLabels);
+        var (train, validation) = all.Split(0.1, seed: 0, stratify: true);
+        return new SweepData(train, validation, new TensorDataset(testImages, testLabels));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using Dsl.Generator.Model;
+
+namespace Dsl.Generator.Layers;
+
+/// <summary>torch.nn.Conv1d over [C, L]; in_channels is inferred.</summary>
+internal sealed class Conv1dLayer : LayerDefinition
+{
+    public override string Name => "Conv1d";
+    public override string FieldPrefix => "conv";
+    public override IReadOnlyCollection<int> Arities => [2];
+
+    public override bool Read(LayerReader r)
+    {
+        var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Int("stride", "Stride", 1, 1)
+                 & r.Int("padding", "Padding", 0, 0) & r.Int("dilation", "Dilation", 1, 1);
+        r.Bool("bias", "Bias", true);
+        return ok;
+    }
+
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
+    {
+        if (!report.RequireRank(layer, input, 2, "[channels, length]")) return null;
+        var kernel = Dim.From(layer.Find("kernel_size")!);
+        var length = ShapeMath.SlidingWindow(input[1], kernel, layer.Constant("stride"), layer.Constant("padding"), layer.Constant("dilation"));
+        if (length.Value is <= 0)
+        {
+            report.Mismatch(layer, "with kernel " + kernel.Display + " does not fit its " + ShapeMath.Describe(input) +
+                                   " input: the output length would be " + length.Display);
+            return null;
+        }
+        return [Dim.From(layer.Find("out_channels")!), length];
+    }
+
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Conv1d";
+
+    public override string Factory(LayerSpec layer, LayerShape shape) =>
+        TypeNames.Nn + ".Conv1d(" + shape.Input[0].Code + ", " + layer.Code("out_channels") + ", " + layer.Code("kernel_size") +
+        ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ", dilation: " + layer.Code("dilation") +
+        ", bias: " + layer.Code("bias") + ")";
+}

@@ -1,0 +1,142 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generator.Model;
+
+namespace Dsl.Generator.Layers;
+
+/// <summary>torch.nn.Linear over the last dimension; in_features is inferred.</summary>
+internal sealed class LinearLayer : LayerDefinition
+{
+    public override string Name => "Linear";
+    public override string FieldPrefix => "fc";
+
+    public override bool Read(LayerReader r)
+    {
+        var ok = r.Size("out_features", 0);
+        r.Bool("bias", "Bias", true);
+        return ok;
+    }
+
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
+        [.. input.Take(input.Count - 1), Dim.From(layer.Find("out_features")!)];
+
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Linear";
+
+    public override string Factory(LayerSpec layer, LayerShape shape) =>
+        TypeNames.Nn + ".Linear(" + shape.Input[shape.Input.Count - 1].Code + ", " + layer.Code("out_features") + ", hasBias: " + layer.Code("bias") + ")";
+}
+
+/// <summary>torch.nn.Conv2d over [C, H, W]; in_channels is inferred.</summary>
+internal sealed class Conv2dLayer : LayerDefinition
+{
+    public override string Name => "Conv2d";
+    public override string FieldPrefix => "conv";
+    public override IReadOnlyCollection<int> Arities => [2];
+
+    public override bool Read(LayerReader r)
+    {
+        var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Int("stride", "Stride", 1, 1)
+                 & r.Int("padding", "Padding", 0, 0) & r.Int("dilation", "Dilation", 1, 1);
+        r.Bool("bias", "Bias", true);
+        return ok;
+    }
+
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
+    {
+        if (!report.RequireRank(layer, input, 3, "[channels, height, width]")) return null;
+        var kernel = Dim.From(layer.Find("kernel_size")!);
+        var (stride, padding, dilation) = (layer.Constant("stride"), layer.Constant("padding"), layer.Constant("dilation"));
+        var height = ShapeMath.SlidingWindow(input[1], kernel, stride, padding, dilation);
+        var width = ShapeMath.SlidingWindow(input[2], kernel, stride, padding, dilation);
+        return Pooling.Fits(layer, input, height, width, "kernel " + kernel.Display, report)
+            ? [Dim.From(layer.Find("out_channels")!), height, width]
+            : null;
+    }
+
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Conv2d";
+
+    public override string Factory(LayerSpec layer, LayerShape shape) =>
+        TypeNames.Nn + ".Conv2d(" + shape.Input[0].Code + ", " + layer.Code("out_channels") + ", " + layer.Code("kernel_size") +
+        ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ", dilation: " + layer.Code("dilation") +
+        ", bias: " + layer.Code("bias") + ")";
+}
+
+/// <summary>Shared checks of sliding-window layers.</summary>
+internal static class Pooling
+{
+    public static bool Fits(LayerSpec layer, IReadOnlyList<Dim> input, Dim height, Dim width, string what, ShapeReporter report)
+    {
+        if (height.Value is not <= 0 && width.Value is not <= 0) return true;
+        report.Mismatch(layer, "with " + what + " does not fit its " + ShapeMath.Describe(input) + " input: the output would be " +
+                               height.Display + "x" + width.Display);
+        return false;
+    }
+
+    public static bool ReadWindow(LayerReader r)
+    {
+        if (!r.Int("kernel_size", 0, 1)) return false;
+        var kernel = r.Arguments[r.Arguments.Count - 1].Constant!.Value;
+        var ok = r.Int("stride", "Stride", (int)kernel, 1) & r.Int("padding", "Padding", 0, 0);
+        if (ok && r.Arguments.Last().Constant * 2 > kernel)
+        {
+            r.Fail("padding must be at most half the kernel size");
+            return false;
+        }
+        return ok;
+    }
+
+    public static List<Dim>? InferWindow(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
+    {
+        if (!report.RequireRank(layer, input, 3, "[channels, height, width]")) return null;
+        var kernel = Dim.From(layer.Find("kernel_size")!);
+        var height = ShapeMath.SlidingWindow(input[1], kernel, layer.Constant("stride"), layer.Constant("padding"));
+        var width = ShapeMath.SlidingWindow(input[2], kernel, layer.Constant("stride"), layer.Constant("padding"));
+        return Fits(layer, input, height, width, "window " + kernel.Display, report) ? [input[0], height, width] : null;
+    }
+}
+
+/// <summary>torch.nn.MaxPool2d over [C, H, W].</summary>
+internal sealed class MaxPool2dLayer : LayerDefinition
+{
+    public override string Name => "MaxPool2d";
+    public override string FieldPrefix => "pool";
+    public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, report);
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.MaxPool2d";
+
+    public override string Factory(LayerSpec layer, LayerShape shape) =>
+        TypeNames.Nn + ".MaxPool2d(" + layer.Code("kernel_size") + ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ")";
+}
+
+/// <summary>torch.nn.Flatten: every dimension after the batch becomes one.</summary>
+internal sealed class FlattenLayer : LayerDefinition
+{
+    public override string Name => "Flatten";
+    public override string FieldPrefix => "flatten";
+    public override IReadOnlyCollection<int> Arities => [0];
+    public override bool Read(LayerReader r) => true;
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => [ShapeMath.Product(input)];
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Flatten";
+    public override string Factory(LayerSpec layer, LayerShape shape) => TypeNames.Nn + ".Flatten()";
+}
+
+/// <summary>torch.nn.Dropout with a constant or hyperparameter probability.</summary>
+internal sealed class DropoutLayer : LayerDefinition
+{
+    public override string Name => "Dropout";
+    public override string FieldPrefix => "dropout";
+    public override bool Read(LayerReader r) => r.Real("p", r.Positional(0), 0, 1, "probability");
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => [.. input];
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Dropout";
+    public override string Factory(LayerSpec layer, LayerShape shape) => TypeNames.Nn + ".Dropout(" + layer.Code("p") + ")";
+}
+
+/// <summary>An activation: a fixed <c>Activation</c> or one chosen by a hyperparameter.</summary>
+internal sealed class ActivateLayer : LayerDefinition
+{
+    public override string Name => "Activate";
+    public override string FieldPrefix => "act";
+    public override bool Read(LayerReader r) => r.EnumValue("activation", r.Positional(0), TypeNames.ActivationEnum);
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => [.. input];
+    public override string Factory(LayerSpec layer, LayerShape shape) => "global::Dsl.Layers.Activations.Create(" + layer.Code("activation") + ")";
+}

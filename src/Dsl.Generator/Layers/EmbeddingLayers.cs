@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+using Dsl.Generator.Model;
+
+namespace Dsl.Generator.Layers;
+
+/// <summary>torch.nn.Embedding: token ids of any shape gain a trailing embedding dimension ([L] becomes [L, dim]).</summary>
+internal sealed class EmbeddingLayer : LayerDefinition
+{
+    public override string Name => "Embedding";
+    public override string FieldPrefix => "embedding";
+    public override IReadOnlyCollection<int> Arities => [2];
+
+    public override bool Read(LayerReader r)
+    {
+        if (!(r.Size("num_embeddings", 0) & r.Size("embedding_dim", 1) & r.Int("padding_idx", "PaddingIndex", -1, -1))) return false;
+        var (count, padding) = (r.Arguments[0].Constant, r.Arguments[2].Constant!.Value);
+        if (count is { } n && padding >= n)
+        {
+            r.Fail("PaddingIndex " + padding + " is not a token id of a " + n + "-entry table");
+            return false;
+        }
+        return true;
+    }
+
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
+        [.. input, Dim.From(layer.Find("embedding_dim")!)];
+
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Embedding";
+
+    public override string Factory(LayerSpec layer, LayerShape shape) =>
+        TypeNames.Nn + ".Embedding(" + layer.Code("num_embeddings") + ", " + layer.Code("embedding_dim") +
+        (layer.Constant("padding_idx") >= 0 ? ", padding_idx: " + layer.Code("padding_idx") : "") + ")";
+}

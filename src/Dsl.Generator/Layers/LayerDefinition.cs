@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+using Dsl.Generator.Model;
+
+namespace Dsl.Generator.Layers;
+
+/// <summary>
+/// One layer kind, self-contained: how its attribute's arguments are read, what shape it produces, and the code
+/// that builds and applies it. Adding a layer means adding one subclass and listing it in <see cref="LayerCatalog"/>.
+/// </summary>
+internal abstract class LayerDefinition
+{
+    /// <summary>The attribute's name without the "Attribute" suffix (for example "Conv2d").</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Prefix of generated field names, so state_dict keys read like hand-written ones (conv1, fc2).</summary>
+    public abstract string FieldPrefix { get; }
+
+    /// <summary>The constructor arities the attribute offers; other arities do not bind and are left to the compiler.</summary>
+    public virtual IReadOnlyCollection<int> Arities => [1];
+
+    /// <summary>Reads the attribute into arguments; returns false after reporting a diagnostic.</summary>
+    public abstract bool Read(LayerReader reader);
+
+    /// <summary>The output shape (without the batch dimension) for <paramref name="input"/>, or null after reporting a mismatch.</summary>
+    public abstract List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report);
+
+    /// <summary>The declared type of the generated field.</summary>
+    public virtual string FieldType(LayerSpec layer) => TypeNames.TensorModule;
+
+    /// <summary>The expression that constructs the module, given the shapes that flow through it.</summary>
+    public abstract string Factory(LayerSpec layer, LayerShape shape);
+
+    /// <summary>A field name derived from the arguments (such as the wrapped block's), instead of prefix + counter.</summary>
+    public virtual string? PreferredFieldName(LayerSpec layer) => null;
+}
+
+/// <summary>Collects shape diagnostics for the layer being checked.</summary>
+internal sealed class ShapeReporter(List<DiagnosticInfo> diagnostics)
+{
+    public void Mismatch(LayerSpec layer, string message) =>
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, layer.Location, layer.Kind, message));
+
+    public bool RequireRank(LayerSpec layer, IReadOnlyList<Dim> input, int rank, string expected)
+    {
+        if (input.Count == rank) return true;
+        Mismatch(layer, "expects a " + expected + " input but receives " + ShapeMath.Describe(input));
+        return false;
+    }
+}

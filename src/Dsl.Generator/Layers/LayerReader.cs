@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Dsl.Generator.Helpers;
+using Dsl.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Dsl.Generator.Layers;
+
+/// <summary>
+/// Reads one layer attribute's arguments into <see cref="LayerArgument"/>s. Each reader method reports a located
+/// diagnostic and returns false on misuse, so layer definitions stay declarative.
+/// </summary>
+internal sealed class LayerReader(
+    string layerName,
+    AttributeData attribute,
+    INamedTypeSymbol model,
+    LocationInfo? location,
+    List<DiagnosticInfo> diagnostics)
+{
+    public List<LayerArgument> Arguments { get; } = new();
+
+    public int ArgumentCount => attribute.ConstructorArguments.Length;
+
+    public TypedConstant Positional(int index) => attribute.ConstructorArguments[index];
+
+    public void Fail(string message) =>
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, location, layerName, message));
+
+    /// <summary>A positive size: an int constant or nameof(an int member).</summary>
+    public bool Size(string name, int index) => Size(name, Positional(index));
+
+    public bool Size(string name, TypedConstant constant)
+    {
+        switch (constant.Value)
+        {
+            case int value when value > 0:
+                Arguments.Add(LayerArgument.Of(name, value));
+                return true;
+            case int value:
+                Fail(name + " must be positive, but is " + value);
+                return false;
+            case string member:
+                return Member(name, member, "an int size", t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64);
+            default:
+                Fail(name + " must be an int constant or nameof(an int member), but is " + Display(constant));
+                return false;
+        }
+    }
+
+    /// <summary>An optional named size (int constant or nameof), absent when not given.</summary>
+    public bool OptionalSize(string name, string property) =>
+        attribute.NamedArguments.FirstOrDefault(n => n.Key == property) is { Key: not null } named ? Size(name, named.Value) : true;
+
+    /// <summary>A named int constant with a default and a lower bound.</summary>
+    public bool Int(string name, string property, int fallback, int minimum)
+    {
+        var value = attribute.NamedArguments.FirstOrDefault(n => n.Key == property).Value.Value is int i ? i : fallback;
+        return Constant(name, value, minimum);
+    }
+
+    /// <summary>A positional int constant with a lower bound.</summary>
+    public bool Int(string name, int index, int minimum) =>
+        Positional(index).Value is int value ? Constant(name, value, minimum) : FailWith(name + " must be an int constant");
+
+    public bool Constant(string name, long value, long minimum)
+    {
+        if (value < minimum)
+        {
+            Fail(name + " must be " + (minimum == 0 ? "zero or more" : "at least " + minimum) + ", but is " + value);
+            return false;
+        }
+        Arguments.Add(LayerArgument.Of(name, value));
+        return true;
+    }
+
+    public void Bool(string name, string property, bool fallback)
+    {
+        var value = attribute.NamedArguments.FirstOrDefault(n => n.Key == property).Value.Value is bool b ? b : fallback;
+        Arguments.Add(new LayerArgument(name, value ? "true" : "false", value ? 1 : 0, value ? "true" : "false"));
+    }
+
+    /// <summary>A real in [minimum, maximum): a constant or nameof(a double member).</summary>
+    public bool Real(string name, TypedConstant constant, double minimum, double maximum, string what)
+    {
+        if (constant.Value is string member)
+            return Member(name, member, "a double " + what, t => t.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
+        var value = constant.Value switch { int i => i, double d => d, float f => f, _ => (double?)null };
+        if (value is null || value < minimum || value >= maximum)
+        {
+            Fail(what + " must be in [" + minimum.ToString("R", CultureInfo.InvariantCulture) + ", " + maximum.ToString("R", CultureInfo.InvariantCulture) + "), but is " + Display(constant));
+            return false;
+        }
+        Arguments.Add(new LayerArgument(name, Format(value.Value), null, Format(value.Value)));
+        return true;
+    }
+
+    /// <summary>A named real constant with a default.</summary>
+    public void NamedReal(string name, string property, double fallback)
+    {
+        var raw = attribute.NamedArguments.FirstOrDefault(n => n.Key == property).Value.Value;
+        var value = raw switch { int i => i, double d => d, float f => f, _ => fallback };
+        Arguments.Add(new LayerArgument(name, Format(value), null, Format(value)));
+    }
+
+    /// <summary>An enum value of <paramref name="enumType"/>, or nameof(a member of that type).</summary>
+    public bool EnumValue(string name, TypedConstant constant, string enumType)
+    {
+        if (constant.Value is string member)
+            return Member(name, member, "a " + enumType.Substring(enumType.LastIndexOf('.') + 1), t => t.ToDisplayString() == enumType);
+        if (constant.Kind == TypedConstantKind.Enum && constant.Type?.ToDisplayString() == enumType)
+        {
+            var field = constant.Type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value));
+            var code = "global::" + enumType + "." + (field?.Name ?? "?");
+            Arguments.Add(new LayerArgument(name, code, null, field?.Name ?? "?"));
+            return field is not null;
+        }
+        Fail("expects a " + enumType.Substring(enumType.LastIndexOf('.') + 1) + " value or nameof(a member of that type), but got " + Display(constant));
+        return false;
+    }
+
+    private bool Member(string name, string memberName, string expected, Func<ITypeSymbol, bool> accepts)
+    {
+        var member = model.GetMembers(memberName).FirstOrDefault(m => m is IPropertySymbol or IFieldSymbol);
+        if (member is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownMember, location, memberName, model.Name));
+            return false;
+        }
+        var memberType = member is IPropertySymbol p ? p.Type : ((IFieldSymbol)member).Type;
+        if (!accepts(memberType))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongMemberType, location, layerName + " " + name, expected, memberName, memberType.ToDisplayString()));
+            return false;
+        }
+        Arguments.Add(new LayerArgument(name, (member.IsStatic ? "" : "this.") + memberName, null, memberName));
+        return true;
+    }
+
+    private bool FailWith(string message)
+    {
+        Fail(message);
+        return false;
+    }
+
+    public static string Format(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.Contains(".") || text.Contains("E") ? text : text + ".0";
+    }
+
+    private static string Display(TypedConstant constant) =>
+        constant.IsNull ? "null" : Convert.ToString(constant.Value, CultureInfo.InvariantCulture) ?? "?";
+}

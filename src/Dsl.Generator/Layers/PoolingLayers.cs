@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using Dsl.Generator.Model;
+
+namespace Dsl.Generator.Layers;
+
+/// <summary>torch.nn.AvgPool2d over [C, H, W]; reads and checks its window like MaxPool2d.</summary>
+internal sealed class AvgPool2dLayer : LayerDefinition
+{
+    public override string Name => "AvgPool2d";
+    public override string FieldPrefix => "pool";
+    public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, report);
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.AvgPool2d";
+
+    public override string Factory(LayerSpec layer, LayerShape shape) =>
+        TypeNames.Nn + ".AvgPool2d(" + layer.Code("kernel_size") + ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ")";
+}
+
+/// <summary>torch.nn.AdaptiveAvgPool2d: any [C, H, W] becomes [C, height, width].</summary>
+internal sealed class AdaptiveAvgPool2dLayer : LayerDefinition
+{
+    public override string Name => "AdaptiveAvgPool2d";
+
+    // torchvision's name for it (AlexNet, ResNet), so state_dict keys look familiar.
+    public override string FieldPrefix => "avgpool";
+    public override IReadOnlyCollection<int> Arities => [1, 2];
+
+    public override bool Read(LayerReader r) =>
+        r.ArgumentCount == 1
+            ? r.Size("height", 0) & r.Size("width", 0)
+            : r.Size("height", 0) & r.Size("width", 1);
+
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
+        report.RequireRank(layer, input, 3, "[channels, height, width]")
+            ? [input[0], Dim.From(layer.Find("height")!), Dim.From(layer.Find("width")!)]
+            : null;
+
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.AdaptiveAvgPool2d";
+
+    public override string Factory(LayerSpec layer, LayerShape shape)
+    {
+        var (height, width) = (Dim.From(layer.Find("height")!), Dim.From(layer.Find("width")!));
+        return TypeNames.Nn + ".AdaptiveAvgPool2d(" +
+               (height.Code == width.Code ? height.Code : "new long[] { " + height.Code + ", " + width.Code + " }") + ")";
+    }
+}

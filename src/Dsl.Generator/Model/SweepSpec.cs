@@ -1,0 +1,24 @@
+using Dsl.Generator.Helpers;
+
+namespace Dsl.Generator.Model;
+
+/// <summary>Everything the generator needs to know about one [Sweep] class, as plain equatable data.</summary>
+internal sealed record SweepSpec(
+    string? Namespace,
+    string ClassName,
+    string ModelType,
+    string Metric,
+    string Direction,
+    int Epochs,
+    EquatableArray<HyperparameterSpec> Hyperparameters,
+    EquatableArray<TrainingOptionBinding> Bindings,
+    LocationInfo? Location)
+{
+    public string HintName(string part) => (Namespace is null ? ClassName : Namespace + "." + ClassName) + "." + part + ".g.cs";
+}
+
+/// <summary>How one sweep hyperparameter sets a TrainingOptions property (with a conversion where the types differ).</summary>
+internal sealed record TrainingOptionBinding(string Hyperparameter, string Option, string Conversion);
+
+/// <summary>The result of parsing one sweep class.</summary>
+internal sealed record ParsedSweep(SweepSpec? Sweep, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,54 @@
+namespace Dsl.Studies;
+
+/// <summary>Creates study stores: <c>Storage.InMemory()</c>, <c>Storage.Sqlite("fashion.db")</c>, or <c>Storage.Open(text)</c> for a command-line value.</summary>
+public static class Storage
+{
+    private const string SqliteScheme = "sqlite:///";
+
+    /// <summary>A store that lives in this process only.</summary>
+    public static IStudyStorage InMemory() => new InMemoryStudyStorage();
+
+    /// <summary>
+    /// A store in a SQLite file, given as a path or a <c>sqlite:///path</c> URL (<c>sqlite:////abs/path.db</c> for an
+    /// absolute path, as in SQLAlchemy and Optuna). The file is created on first use.
+    /// </summary>
+    public static IStudyStorage Sqlite(string pathOrUrl, SqliteStudyStorageOptions? options = null) =>
+        new SqliteStudyStorage(SqlitePath(pathOrUrl), options);
+
+    /// <summary>
+    /// A store named by text, as a <c>--storage</c> option takes it: <c>memory</c> (or <c>:memory:</c>) for an in-memory
+    /// store, a <c>sqlite:///</c> URL, or a file path.
+    /// </summary>
+    public static IStudyStorage Open(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var trimmed = text.Trim();
+        if (trimmed is "memory" or ":memory:" or "inmemory" or "in-memory")
+            return InMemory();
+        var scheme = trimmed.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0 && !trimmed.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException(
+                $"Unsupported study storage '{trimmed[..scheme]}://'; use 'memory', a SQLite file path, or a sqlite:///path URL.", nameof(text));
+        return Sqlite(trimmed);
+    }
+
+    /// <summary>A worker id unique across machines and processes (host, process id, random suffix), for claims and heartbeats.</summary>
+    public static string NewWorkerId() =>
+        $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>The file path a SQLite path or URL names.</summary>
+    internal static string SqlitePath(string pathOrUrl)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pathOrUrl);
+        if (pathOrUrl.StartsWith(SqliteScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            var path = Uri.UnescapeDataString(pathOrUrl[SqliteScheme.Length..]);
+            return path.Length > 0
+                ? path
+                : throw new ArgumentException($"'{pathOrUrl}' names no file; write sqlite:///study.db or sqlite:////absolute/study.db.", nameof(pathOrUrl));
+        }
+        if (pathOrUrl.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"'{pathOrUrl}' is not a SQLite URL; write sqlite:///study.db or sqlite:////absolute/study.db.", nameof(pathOrUrl));
+        return pathOrUrl;
+    }
+}

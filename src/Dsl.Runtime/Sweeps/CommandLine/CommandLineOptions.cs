@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Dsl.Studies;
+
+namespace Dsl.Sweeps;
+
+/// <summary>
+/// Option factories whose parse errors are one sentence naming the option, the value given and what it expects;
+/// System.CommandLine's own messages name CLR types and span several lines.
+/// </summary>
+internal static class CommandLineOptions
+{
+    public static readonly string[] SamplerNames = ["tpe", "random", "grid", "halton", "sobol", "cmaes"];
+    public static readonly string[] PrunerNames = ["none", "median", "asha", "hyperband"];
+    public static readonly string[] FormatNames = ["csv", "json"];
+
+    public static Option<int> Integer(string name, string description, int defaultValue, int minimum, string helpName = "n")
+    {
+        var option = new Option<int>(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.CustomParser = result =>
+        {
+            var text = Single(result);
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum) return value;
+            result.AddError($"{name} expects a whole number of at least {minimum}, but got '{text}'.");
+            return defaultValue;
+        };
+        return option;
+    }
+
+    public static Option<string> Choice(string name, string description, string defaultValue, string[] choices)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', choices),
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.CompletionSources.Add(choices);
+        option.CustomParser = result =>
+        {
+            var text = Single(result);
+            var choice = choices.FirstOrDefault(c => string.Equals(c, text.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (choice is not null) return choice;
+            result.AddError($"{name} expects one of {string.Join(", ", choices)}, but got '{text}'.");
+            return defaultValue;
+        };
+        return option;
+    }
+
+    public static Option<TimeSpan?> Duration(string name, string description)
+    {
+        var option = new Option<TimeSpan?>(name) { Description = description, HelpName = "duration" };
+        option.CustomParser = result =>
+        {
+            var text = Single(result);
+            if (Durations.TryParse(text, out var duration)) return duration;
+            result.AddError($"{name} expects a positive duration such as {Durations.Examples}, but got '{text}'.");
+            return null;
+        };
+        return option;
+    }
+
+    public static Option<string?> Text(string name, string description, string helpName)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = helpName };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && string.IsNullOrWhiteSpace(value))
+                result.AddError($"{name} expects a value, but got an empty one.");
+        });
+        return option;
+    }
+
+    public static Option<string?> Study(string defaultName)
+    {
+        var option = Text("--study", $"The study's name in the store. Default: {defaultName}.", "name");
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { Length: > 0 } value && value != value.Trim())
+                result.AddError($"--study expects a name without leading or trailing spaces, but got '{value}'.");
+        });
+        return option;
+    }
+
+    /// <summary>The <c>--storage</c> option; reading commands pass <paramref name="mustExist"/> so a mistyped path is a usage error.</summary>
+    public static Option<string?> Storage(string description, bool mustExist)
+    {
+        var option = Text("--storage", description, "path");
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is not { Length: > 0 } value) return;
+            if (StorageProblem(value, mustExist) is { } problem) result.AddError(problem);
+        });
+        return option;
+    }
+
+    /// <summary>What is wrong with a <c>--storage</c> value, or null; reading commands also need the file to exist.</summary>
+    public static string? StorageProblem(string text, bool mustExist)
+    {
+        var trimmed = text.Trim();
+        if (trimmed is "memory" or ":memory:" or "inmemory" or "in-memory")
+            return mustExist ? "--storage expects a study file written by a sweep, but an in-memory store holds no earlier study." : null;
+        var scheme = trimmed.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0 && !trimmed.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+            return $"--storage expects a SQLite file path or a sqlite:///path URL, but got the unsupported scheme '{trimmed[..scheme]}://'.";
+        string path;
+        try
+        {
+            path = Dsl.Studies.Storage.SqlitePath(trimmed);
+        }
+        catch (ArgumentException e)
+        {
+            return $"--storage expects a SQLite file path or a sqlite:///path URL: {e.Message}";
+        }
+        if (mustExist && !File.Exists(path))
+            return $"--storage expects an existing study file, but '{path}' does not exist (a sweep writes <study>.db in its working directory by default).";
+        return null;
+    }
+
+    /// <summary>The one token an option was given; an empty string when it was given none.</summary>
+    private static string Single(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+}

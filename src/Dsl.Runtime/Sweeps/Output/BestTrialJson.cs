@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json;
+using Dsl.Search;
+using Dsl.Studies;
+
+namespace Dsl.Sweeps;
+
+/// <summary>
+/// The best trial as the JSON document written to <c>best.json</c> and printed by the <c>best</c> command: its value,
+/// the model's and the training hyperparameters apart, and where its checkpoint is.
+/// </summary>
+internal static class BestTrialJson
+{
+    public const string FileName = "best.json";
+
+    public static string Write(
+        string study,
+        StudyDirection direction,
+        string metric,
+        TrialRecord best,
+        IReadOnlyDictionary<string, object> model,
+        IReadOnlyDictionary<string, object> training)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("study", study);
+            json.WriteString("metric", metric);
+            json.WriteString("direction", SweepText.Direction(direction));
+            json.WriteNumber("trial", best.Number);
+            TrialExport.WriteNullableNumber(json, "value", best.Value);
+            TrialExport.WriteValues(json, "model", model);
+            TrialExport.WriteValues(json, "training", training);
+            if (best.Attributes.TryGetValue(SweepAttributeKeys.Checkpoint, out var checkpoint)) json.WriteString("checkpoint", checkpoint);
+            else json.WriteNull("checkpoint");
+            if (Number(best, SweepAttributeKeys.TestAccuracy) is { } accuracy)
+            {
+                json.WriteStartObject("test");
+                json.WriteNumber("accuracy", accuracy);
+                TrialExport.WriteNullableNumber(json, "loss", Number(best, SweepAttributeKeys.TestLoss));
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static double? Number(TrialRecord trial, string key) =>
+        trial.Attributes.TryGetValue(key, out var text)
+        && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
+    /// <summary>Splits an assignment into the part <paramref name="space"/> declares and the rest.</summary>
+    public static IReadOnlyDictionary<string, object> Only(IReadOnlyDictionary<string, object> values, SearchSpace space) =>
+        values.Where(p => space.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+}

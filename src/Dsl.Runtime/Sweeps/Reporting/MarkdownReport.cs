@@ -1,0 +1,235 @@
+using System.Globalization;
+using System.Text;
+using Dsl.Studies;
+
+namespace Dsl.Sweeps.Reporting;
+
+/// <summary>The report's Markdown page: the study at a glance, its best trials, the importance ranking and the figures.</summary>
+internal static class MarkdownReport
+{
+    private const int TopCount = 10;
+    private const int ErrorsShown = 5;
+    private const int ErrorLength = 160;
+
+    public static string Render(ReportData data, IReadOnlyList<ParameterImportanceScore> scores, SweepReportFiles files)
+    {
+        var page = new StringBuilder();
+        page.Append("# Sweep report: ").AppendLine(Escape(data.StudyName)).AppendLine();
+        var better = data.Direction == StudyDirection.Maximize ? "maximize, larger is better" : "minimize, smaller is better";
+        page.Append("- **Metric:** ").Append(CodeSpan(data.MetricName)).Append(" (").Append(better).AppendLine(")");
+        page.Append("- **Parameters:** ").AppendLine(data.Axes.Count == 0
+            ? "none"
+            : string.Join(", ", data.Axes.Select(a => CodeSpan(a.Name) + Describe(a))));
+        page.AppendLine();
+
+        States(page, data);
+        Best(page, data);
+        Top(page, data);
+        Importance(page, data, scores, files.Importance);
+        Figures(page, data, files);
+        Failures(page, data);
+
+        if (files.Notes.Count > 0)
+        {
+            page.AppendLine("## Notes").AppendLine();
+            foreach (var note in files.Notes)
+                page.Append("- ").AppendLine(Escape(note));
+            page.AppendLine();
+        }
+        // The same study gives the same page byte for byte on every platform, so reports diff cleanly.
+        return page.ToString().ReplaceLineEndings("\n");
+    }
+
+    private static void States(StringBuilder page, ReportData data)
+    {
+        page.AppendLine("## Trials").AppendLine();
+        page.AppendLine("| state | trials |").AppendLine("|---|---:|");
+        foreach (var state in Enum.GetValues<TrialState>())
+        {
+            var count = data.Trials.Count(t => t.State == state);
+            page.Append("| ").Append(state.ToString().ToLowerInvariant()).Append(" | ")
+                .Append(count.ToString(CultureInfo.InvariantCulture)).AppendLine(" |");
+        }
+        page.Append("| **total** | **").Append(data.Trials.Count.ToString(CultureInfo.InvariantCulture)).AppendLine("** |");
+        page.AppendLine();
+    }
+
+    private static void Best(StringBuilder page, ReportData data)
+    {
+        page.AppendLine("## Best trial").AppendLine();
+        if (data.Best is not { } best)
+        {
+            page.AppendLine("No complete trial has a finite value yet.").AppendLine();
+            return;
+        }
+        page.Append("Trial **#").Append(best.Trial.Number.ToString(CultureInfo.InvariantCulture)).Append("** reached ")
+            .Append(CodeSpan(data.MetricName)).Append(" = **").Append(Escape(ReportData.Number(best.Value))).AppendLine("**.").AppendLine();
+        var parameters = ReportData.ParametersOf(best.Trial);
+        if (parameters.Count == 0)
+            return;
+        page.AppendLine("| parameter | value |").AppendLine("|---|---|");
+        foreach (var axis in data.Axes)
+        {
+            if (parameters.TryGetValue(axis.Name, out var value))
+                page.Append("| ").Append(NameCell(axis.Name)).Append(" | ").Append(Cell(ParameterAxis.Format(value))).AppendLine(" |");
+        }
+        page.AppendLine();
+    }
+
+    private static void Top(StringBuilder page, ReportData data)
+    {
+        if (data.Ranked.Count < 2)
+            return;
+        var shown = Math.Min(TopCount, data.Ranked.Count);
+        page.Append("## Top ").Append(shown.ToString(CultureInfo.InvariantCulture)).AppendLine(" trials").AppendLine();
+        page.Append("| rank | trial | ").Append(NameCell(data.MetricName)).Append(" |");
+        foreach (var axis in data.Axes)
+            page.Append(' ').Append(NameCell(axis.Name)).Append(" |");
+        page.AppendLine();
+        page.Append("|---:|---:|---:|");
+        foreach (var axis in data.Axes)
+            page.Append(axis.IsCategorical ? "---|" : "---:|");
+        page.AppendLine();
+        for (var rank = 0; rank < shown; rank++)
+        {
+            var (trial, value) = data.Ranked[rank];
+            var parameters = ReportData.ParametersOf(trial);
+            page.Append("| ").Append((rank + 1).ToString(CultureInfo.InvariantCulture))
+                .Append(" | ").Append(trial.Number.ToString(CultureInfo.InvariantCulture))
+                .Append(" | ").Append(Cell(ReportData.Number(value))).Append(" |");
+            foreach (var axis in data.Axes)
+            {
+                // An inactive conditional parameter is shown as a dash, not as an empty cell that reads like a lost value.
+                var text = parameters.TryGetValue(axis.Name, out var v) ? ParameterAxis.Format(v) : "—";
+                page.Append(' ').Append(Cell(text)).Append(" |");
+            }
+            page.AppendLine();
+        }
+        page.AppendLine();
+    }
+
+    private static void Importance(StringBuilder page, ReportData data, IReadOnlyList<ParameterImportanceScore> scores, string? image)
+    {
+        page.AppendLine("## Parameter importance").AppendLine();
+        if (scores.Count == 0)
+        {
+            page.AppendLine("Not estimated; see the notes below.").AppendLine();
+            return;
+        }
+        page.Append("Share of the variance in ").Append(CodeSpan(data.MetricName))
+            .AppendLine(" that each parameter explains on its own (fANOVA main effects of a 64-tree random forest; the shares sum to 1).")
+            .AppendLine();
+        page.AppendLine("| rank | parameter | importance |").AppendLine("|---:|---|---:|");
+        for (var rank = 0; rank < scores.Count; rank++)
+        {
+            page.Append("| ").Append((rank + 1).ToString(CultureInfo.InvariantCulture))
+                .Append(" | ").Append(NameCell(scores[rank].Parameter))
+                .Append(" | ").Append(scores[rank].Importance.ToString("0.000", CultureInfo.InvariantCulture)).AppendLine(" |");
+        }
+        page.AppendLine();
+        Image(page, "Parameter importance", image);
+    }
+
+    private static void Figures(StringBuilder page, ReportData data, SweepReportFiles files)
+    {
+        if (files.History is null && files.Slices is null && files.Parallel is null && files.Intermediate is null)
+            return;
+        if (files.History is not null)
+        {
+            page.AppendLine("## Optimisation history").AppendLine();
+            page.Append("Each trial's ").Append(CodeSpan(data.MetricName))
+                .AppendLine(" in the order trials were numbered; the red line is the best value found so far.").AppendLine();
+            Image(page, "Optimisation history", files.History);
+        }
+        if (files.Slices is not null)
+        {
+            page.AppendLine("## Slices").AppendLine();
+            page.Append(CodeSpan(data.MetricName))
+                .AppendLine(" against each parameter for the complete trials. Colour runs from early trials (dark) to late ones (yellow); the best trial is ringed in red.")
+                .AppendLine();
+            Image(page, "Slice plots", files.Slices);
+        }
+        if (files.Parallel is not null)
+        {
+            page.AppendLine("## Parallel coordinates").AppendLine();
+            page.Append("One line per complete trial across every parameter and ").Append(CodeSpan(data.MetricName))
+                .AppendLine(", coloured by its value; the best trial is drawn thickest and on top.").AppendLine();
+            Image(page, "Parallel coordinates", files.Parallel);
+        }
+        if (files.Intermediate is not null)
+        {
+            page.AppendLine("## Learning curves").AppendLine();
+            page.Append("The ").Append(CodeSpan(data.MetricName))
+                .AppendLine(" each trial reported per step; pruned trials end in a cross.").AppendLine();
+            Image(page, "Learning curves", files.Intermediate);
+        }
+    }
+
+    private static void Failures(StringBuilder page, ReportData data)
+    {
+        var failed = data.Trials.Where(t => t.State == TrialState.Failed).ToList();
+        if (failed.Count == 0)
+            return;
+        page.AppendLine("## Failed trials").AppendLine();
+        foreach (var trial in failed.Take(ErrorsShown))
+        {
+            page.Append("- Trial ").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append(": ")
+                .AppendLine(string.IsNullOrWhiteSpace(trial.Error) ? "no error recorded" : CodeSpan(FirstLine(trial.Error)));
+        }
+        if (failed.Count > ErrorsShown)
+            page.Append("- … and ").Append((failed.Count - ErrorsShown).ToString(CultureInfo.InvariantCulture)).AppendLine(" more.");
+        page.AppendLine();
+    }
+
+    private static void Image(StringBuilder page, string alt, string? path)
+    {
+        if (path is null)
+            return;
+        // The page sits next to its figures, so a bare file name keeps the folder movable.
+        page.Append("![").Append(alt).Append("](").Append(Uri.EscapeDataString(Path.GetFileName(path))).AppendLine(")").AppendLine();
+    }
+
+    private static string Describe(ParameterAxis axis)
+    {
+        var traits = new List<string>();
+        if (axis.Scale == AxisScale.Log)
+            traits.Add("log");
+        if (axis.IsCategorical)
+            traits.Add("categorical");
+        if (axis.Condition is { } condition)
+            traits.Add($"only when {CodeSpan(condition.Parameter)} is {string.Join(" or ", condition.Values.Select(v => Escape(ParameterAxis.Format(v))))}");
+        if (axis.Inferred)
+            traits.Add("not in the search space");
+        return traits.Count == 0 ? "" : $" ({string.Join(", ", traits)})";
+    }
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Length <= ErrorLength ? line : line[..ErrorLength] + "…";
+    }
+
+    /// <summary>Escapes text so names and messages cannot turn into Markdown formatting or HTML.</summary>
+    private static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '\r' or '\n')
+                escaped.Append(' ');
+            else if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '#' or '|' or '!')
+                escaped.Append('\\').Append(c);
+            else
+                escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+
+    private static string Cell(string text) => Escape(text);
+
+    /// <summary>A name as inline code, which keeps underscores literal; a table still splits a code span on a bare pipe.</summary>
+    private static string NameCell(string text) => CodeSpan(text).Replace("|", "\\|", StringComparison.Ordinal);
+
+    /// <summary>Text as an inline code span, which cannot hold a backtick or a line break.</summary>
+    private static string CodeSpan(string text) => "`" + text.Replace('`', '\'').Replace('\r', ' ').Replace('\n', ' ') + "`";
+}

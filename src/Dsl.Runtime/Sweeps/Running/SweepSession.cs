@@ -1,0 +1,480 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using Dsl.Checkpoints;
+using Dsl.Search;
+using Dsl.Search.Pruners;
+using Dsl.Search.Samplers;
+using Dsl.Studies;
+using Dsl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsl.Sweeps;
+
+/// <summary>One run of a sweep: opens the study, recovers and enqueues, drives the jobs, and gathers the result.</summary>
+/// <remarks>
+/// Each job is a dedicated thread that claims, trains and records trials one after another. Training stays on that one
+/// thread from model to disposal, because TorchSharp's dispose scopes belong to the thread that opened them; store
+/// calls are awaited synchronously there, which costs nothing with SQLite (its async methods complete synchronously).
+/// </remarks>
+internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
+    where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHp>
+    where TModelHp : IHyperparameters<TModelHp>
+    where TSweepHp : IHyperparameters<TSweepHp>
+{
+    // Model construction seeds TorchSharp's process-wide generator and then draws the initial weights from it: two jobs
+    // doing that at once would interleave their draws.
+    private static readonly Lock ModelCreation = new();
+
+    private readonly SweepDefinition<TSweepHp> definition;
+    private readonly SweepData data;
+    private readonly SweepOptions options;
+    private readonly IStudyStorage storage;
+    private readonly string study;
+    private readonly SearchSpace modelSpace = TModelHp.SearchSpace;
+    private readonly SearchSpace sweepSpace = TSweepHp.SearchSpace;
+    private readonly SearchSpace space;
+    private readonly ISampler sampler;
+    private readonly IPruner? pruner;
+    private readonly ISweepProgress progress;
+    private readonly int epochs;
+    private readonly string outputDirectory;
+    private readonly string metricName;
+    private readonly string[] workerIds;
+    private readonly SemaphoreSlim claimGate = new(1, 1);
+    private readonly Lock bestGate = new();
+    private readonly Lock stateGate = new();
+    private readonly Stopwatch clock = new();
+    private readonly CancellationToken cancellation;
+    private readonly CancellationTokenSource training;
+    private SweepStopReason? stopReason;
+    private ExceptionDispatchInfo? fatal;
+
+    public SweepSession(SweepDefinition<TSweepHp> definition, SweepData data, SweepOptions options, IStudyStorage storage, CancellationToken cancellationToken)
+    {
+        this.definition = definition;
+        this.data = data;
+        this.options = options;
+        this.storage = storage;
+        study = options.Study ?? definition.Name;
+        space = modelSpace.Concat(sweepSpace);
+        epochs = options.Epochs ?? definition.Epochs;
+        sampler = options.Sampler ?? Samplers.Tpe(options.Seed, constantLiar: options.Jobs > 1);
+        pruner = options.Pruner;
+        progress = new GuardedProgress(options.Progress);
+        outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", study));
+        metricName = SweepText.MetricName(definition.Metric);
+        var worker = Dsl.Studies.Storage.NewWorkerId();
+        workerIds = Enumerable.Range(0, options.Jobs).Select(j => options.Jobs == 1 ? worker : $"{worker}-j{j + 1}").ToArray();
+        cancellation = cancellationToken;
+        training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
+
+    private StudyDirection Direction => definition.Direction;
+
+    private string BestCheckpointPath => Path.Combine(outputDirectory, "best.pt");
+
+    public async Task<SweepResult<TModel, TModelHp, TSweepHp>> RunAsync()
+    {
+        clock.Start();
+        // Setup is quick and must not be half-done, so it ignores cancellation; a cancelled sweep simply claims nothing.
+        await storage.CreateOrOpenStudyAsync(new StudyDefinition(study, Direction, space), CancellationToken.None);
+        var policy = options.StaleTrials ?? StaleTrialPolicy.Default with { MaxRetries = options.MaxRetries };
+        var recovered = await storage.RecoverStaleTrialsAsync(study, policy, CancellationToken.None);
+        var enqueued = await WarmStart.EnqueueAsync(storage, study, space, options.Enqueue, CancellationToken.None);
+        var before = await storage.GetTrialsAsync(study, CancellationToken.None);
+        progress.SweepStarted(new SweepStart(
+            study, Describe(storage), metricName, Direction, options.Trials, TrialBudget.Count(before), options.Jobs, epochs,
+            sampler.GetType().Name, pruner is null or NopPruner ? "none" : pruner.GetType().Name, recovered, enqueued));
+
+        // Parallel jobs share the CPU: each gets its share of libtorch's intra-op threads instead of all of them fighting.
+        var threads = get_num_threads();
+        if (options.Jobs > 1) set_num_threads(Math.Max(1, threads / options.Jobs));
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(heartbeatStop.Token);
+        try
+        {
+            var jobs = Enumerable.Range(0, options.Jobs)
+                .Select(job => Task.Factory.StartNew(() => RunJob(job), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                .ToArray();
+            await Task.WhenAll(jobs);
+        }
+        finally
+        {
+            await heartbeatStop.CancelAsync();
+            await heartbeat;
+            if (options.Jobs > 1) set_num_threads(threads);
+            training.Dispose();
+            claimGate.Dispose();
+        }
+        return await FinishAsync();
+    }
+
+    private async Task<SweepResult<TModel, TModelHp, TSweepHp>> FinishAsync()
+    {
+        IReadOnlyList<TrialRecord> trials;
+        try
+        {
+            trials = await storage.GetTrialsAsync(study, CancellationToken.None);
+        }
+        catch (StudyStorageException) when (fatal is not null)
+        {
+            trials = [];
+        }
+
+        var reason = stopReason ?? SweepStopReason.TrialsReached;
+        var bestRecord = SweepText.Ranked(trials, Direction).FirstOrDefault();
+        Evaluation? test = null;
+        SweepBest<TModelHp, TSweepHp>? best = null;
+        if (fatal is null && bestRecord is not null)
+        {
+            var (modelHp, sweepHp) = Split(bestRecord.Parameters);
+            var checkpoint = bestRecord.Attributes.TryGetValue(SweepAttributeKeys.Checkpoint, out var path) && File.Exists(path) ? path : null;
+            best = new SweepBest<TModelHp, TSweepHp>(bestRecord.Number, bestRecord.Value!.Value, modelHp, sweepHp, checkpoint);
+            if (checkpoint is not null && data.Test is not null && reason != SweepStopReason.Cancelled)
+            {
+                test = EvaluateOnTest(checkpoint);
+                await storage.SetTrialAttributeAsync(study, bestRecord.Number, SweepAttributeKeys.TestAccuracy, Invariant(test.Accuracy));
+                await storage.SetTrialAttributeAsync(study, bestRecord.Number, SweepAttributeKeys.TestLoss, Invariant(test.Loss));
+                trials = await storage.GetTrialsAsync(study, CancellationToken.None);
+                bestRecord = trials.First(t => t.Number == bestRecord.Number);
+            }
+            WriteBestJson(bestRecord);
+        }
+
+        // After Ctrl-C the user wants the prompt back; the report of a half-done study can wait for the rerun.
+        var reportPath = fatal is null && reason != SweepStopReason.Cancelled ? WriteReport(trials) : null;
+        progress.SweepEnded(new SweepEnd(
+            study, metricName, Direction, fatal is null ? reason : SweepStopReason.Failed, trials, bestRecord, clock.Elapsed, outputDirectory,
+            fatal?.SourceException.Message));
+        fatal?.Throw();
+        return new SweepResult<TModel, TModelHp, TSweepHp>(
+            study, definition.Metric, Direction, trials, best, reason, clock.Elapsed, outputDirectory, test, reportPath);
+    }
+
+    private void RunJob(int job)
+    {
+        try
+        {
+            while (TryClaim(job) is { } claim)
+            {
+                RunTrial(claim, job);
+                // TorchSharp tensors that escaped a scope are freed by finalizers: run them now, so memory stays flat
+                // from trial to trial instead of growing until the GC happens to notice.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+        catch (Exception e)
+        {
+            lock (stateGate)
+            {
+                fatal ??= ExceptionDispatchInfo.Capture(e);
+                stopReason = SweepStopReason.Failed;
+            }
+            training.Cancel();
+        }
+    }
+
+    private Claim? TryClaim(int job)
+    {
+        claimGate.Wait();
+        try
+        {
+            if (Stopping()) return null;
+            var trials = Wait(storage.GetTrialsAsync(study, CancellationToken.None));
+            var counted = TrialBudget.Count(trials);
+            if (counted >= options.Trials) return Stop(SweepStopReason.TrialsReached);
+
+            ClaimedTrial claimed;
+            try
+            {
+                claimed = Wait(storage.ClaimTrialAsync(study, workerIds[job], (number, history) =>
+                {
+                    // Checked again inside the claim, which the store serialises: other processes may share the study.
+                    if (TrialBudget.Count(history) >= options.Trials) throw new BudgetReachedException();
+                    return sampler.Sample(space, history, Direction);
+                }, CancellationToken.None));
+            }
+            catch (BudgetReachedException)
+            {
+                return Stop(SweepStopReason.TrialsReached);
+            }
+            catch (SamplerExhaustedException)
+            {
+                return Stop(SweepStopReason.SamplerExhausted);
+            }
+            // A claimed waiting trial was in the snapshot, with the retry link its store or runner gave it.
+            var waiting = trials.FirstOrDefault(t => t.Number == claimed.Number);
+            var retryOf = claimed.RetryOf ?? (waiting is null ? null : SweepTables.RetryOf(waiting));
+            return new Claim(claimed, counted + 1, TrialBudget.Attempt(claimed.Number, trials), retryOf);
+        }
+        finally
+        {
+            claimGate.Release();
+        }
+    }
+
+    private bool Stopping()
+    {
+        lock (stateGate)
+        {
+            if (stopReason is not null) return true;
+            if (cancellation.IsCancellationRequested) stopReason = SweepStopReason.Cancelled;
+            else if (options.Timeout is { } timeout && clock.Elapsed >= timeout) stopReason = SweepStopReason.Timeout;
+            return stopReason is not null;
+        }
+    }
+
+    private Claim? Stop(SweepStopReason reason)
+    {
+        lock (stateGate) stopReason ??= reason;
+        return null;
+    }
+
+    private void RunTrial(Claim claim, int job)
+    {
+        var started = Stopwatch.StartNew();
+        var number = claim.Trial.Number;
+        var seed = TrialSeed(options.Seed, number);
+        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Seed, seed.ToString(CultureInfo.InvariantCulture)));
+
+        Outcome outcome;
+        using (NewDisposeScope())
+            outcome = Train(claim.Trial, claim.Index, seed, job, claim.RetryOf);
+
+        int? retriedAs = null;
+        if (outcome.Interrupted && claim.Attempt < options.MaxRetries)
+        {
+            retriedAs = Wait(storage.EnqueueTrialAsync(study, claim.Trial.Parameters));
+            Wait(storage.SetTrialAttributeAsync(study, retriedAs.Value, SweepAttributeKeys.RetryOf, number.ToString(CultureInfo.InvariantCulture)));
+            Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.RetriedAs, retriedAs.Value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var best = Wait(storage.GetBestTrialAsync(study));
+        progress.TrialEnded(new TrialEnd(
+            number, outcome.State, outcome.Value, outcome.Error, outcome.EpochsTrained, started.Elapsed, outcome.IsNewBest,
+            best?.Number, best?.Value, job, retriedAs));
+    }
+
+    /// <summary>Builds, trains and records one trial; everything it allocates dies with the caller's dispose scope.</summary>
+    private Outcome Train(ClaimedTrial claim, int index, int seed, int job, int? retryOf)
+    {
+        var number = claim.Number;
+        TModelHp modelHp;
+        TrainingOptions trainingOptions;
+        try
+        {
+            TSweepHp sweepHp;
+            (modelHp, sweepHp) = Split(claim.Parameters);
+            trainingOptions = definition.Configure(new TrainingOptions { Epochs = epochs, Seed = seed, Device = options.Device }, sweepHp);
+            trainingOptions.Validate();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            progress.TrialStarted(new TrialStart(number, index, options.Trials, claim.Parameters, epochs, job, retryOf));
+            return Fail(number, TrialResult.Failed(e), epochsTrained: 0);
+        }
+
+        progress.TrialStarted(new TrialStart(number, index, options.Trials, claim.Parameters, trainingOptions.Epochs, job, retryOf));
+        var callback = new TrialCallback(storage, study, Direction, definition.Monitored, pruner, progress, number, claim.Parameters, trainingOptions.Epochs, job);
+        TModel? model = null;
+        try
+        {
+            lock (ModelCreation) model = Trainer.CreateModel<TModel, TModelHp>(modelHp, seed, options.Device);
+            var result = new Trainer(trainingOptions).Fit(model, data.Train, data.Validation, callback, training.Token);
+            if (callback.Lost) return Lost(callback.EpochsTrained);
+
+            switch (result.Outcome)
+            {
+                case TrainingOutcome.Cancelled:
+                    var why = cancellation.IsCancellationRequested ? "interrupted by user" : "interrupted: the sweep failed in another job";
+                    return Fail(number, TrialResult.Failed($"{why} ({result.Message})"), callback.EpochsTrained) with { Interrupted = true };
+                case TrainingOutcome.Diverged:
+                    return Fail(number, TrialResult.Failed("diverged: " + result.Message), callback.EpochsTrained, result.Outcome);
+                case TrainingOutcome.Pruned:
+                    Wait(storage.FinishTrialAsync(study, number, TrialResult.Pruned(callback.LastValue)));
+                    Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Outcome, result.Outcome.ToString()));
+                    return new Outcome(TrialState.Pruned, callback.LastValue, null, callback.EpochsTrained);
+            }
+
+            // The value must be the one of the weights the model now holds, so the saved checkpoint reproduces it.
+            var standing = result.RestoredBestWeights && result.Best is { } bestEpoch ? bestEpoch : result.Epochs.Count > 0 ? result.Epochs[^1] : null;
+            var value = standing is null ? double.NaN : definition.Monitored.Read(standing);
+            if (!double.IsFinite(value))
+                return Fail(number, TrialResult.Failed($"the validation {metricName} is {value} after {result.Epochs.Count} epoch(s)"), callback.EpochsTrained, result.Outcome);
+            return Complete(number, model, modelHp, value, standing!, result.Outcome, callback.EpochsTrained);
+        }
+        catch (TrialStateException)
+        {
+            return Lost(callback.EpochsTrained);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not StudyStorageException)
+        {
+            return Fail(number, TrialResult.Failed(e), callback.EpochsTrained);
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+    }
+
+    /// <summary>Records a complete trial; when it beats the study's best, saves its checkpoint first, so a best trial always has one.</summary>
+    private Outcome Complete(int number, TModel model, TModelHp modelHp, double value, EpochReport standing, TrainingOutcome how, int epochsTrained)
+    {
+        bool isNewBest;
+        lock (bestGate)
+        {
+            var best = Wait(storage.GetBestTrialAsync(study));
+            isNewBest = best?.Value is not { } bestValue || SweepText.IsBetter(value, bestValue, Direction);
+            string? checkpoint = null;
+            if (isNewBest)
+            {
+                try
+                {
+                    Checkpoint.Save<TModel, TModelHp>(model, BestCheckpointPath, CheckpointInfo.From(standing.Epoch, standing.Validation) with { Normalization = data.Normalization });
+                    checkpoint = BestCheckpointPath;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The trial's result is sound without its weights; say why LoadBestModel will not find them.
+                    Trace.TraceWarning($"Could not save the checkpoint of trial {number} to '{BestCheckpointPath}': {e.Message}");
+                }
+            }
+            Wait(storage.FinishTrialAsync(study, number, TrialResult.Complete(value)));
+            if (checkpoint is not null)
+                Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Checkpoint, checkpoint));
+        }
+        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Outcome, how.ToString()));
+        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Epoch, standing.Epoch.ToString(CultureInfo.InvariantCulture)));
+        if (isNewBest)
+        {
+            var record = Wait(storage.GetTrialsAsync(study)).First(t => t.Number == number);
+            WriteBestJson(record);
+        }
+        return new Outcome(TrialState.Complete, value, null, epochsTrained) { IsNewBest = isNewBest };
+    }
+
+    private static Outcome Lost(int epochsTrained) =>
+        new(TrialState.Failed, null, "lost: another worker recovered it as stale after its heartbeat stopped", epochsTrained);
+
+    private Outcome Fail(int number, TrialResult failure, int epochsTrained, TrainingOutcome? how = null)
+    {
+        try
+        {
+            Wait(storage.FinishTrialAsync(study, number, failure));
+            if (how is { } outcome) Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Outcome, outcome.ToString()));
+        }
+        catch (TrialStateException)
+        {
+            // Another worker recovered the trial as stale and failed it already; its record stands.
+        }
+        return new Outcome(TrialState.Failed, null, failure.Error, epochsTrained);
+    }
+
+    private (TModelHp Model, TSweepHp Sweep) Split(IReadOnlyDictionary<string, object> parameters) =>
+        (TModelHp.FromValues(BestTrialJson.Only(parameters, modelSpace)), TSweepHp.FromValues(BestTrialJson.Only(parameters, sweepSpace)));
+
+    private Evaluation EvaluateOnTest(string checkpoint)
+    {
+        using var scope = NewDisposeScope();
+        using var model = Checkpoint.Load<TModel, TModelHp>(checkpoint, options.Device);
+        return new Trainer(new TrainingOptions { Device = options.Device }).Evaluate(model, data.Test!);
+    }
+
+    private void WriteBestJson(TrialRecord best)
+    {
+        var (modelHp, sweepHp) = Split(best.Parameters);
+        var text = BestTrialJson.Write(study, Direction, metricName, best, modelHp.ToValues(), sweepHp.ToValues());
+        var path = Path.Combine(outputDirectory, BestTrialJson.FileName);
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            // Written aside and moved into place, so a reader (or a crash) never sees half a file.
+            var temp = path + ".tmp-" + Environment.ProcessId;
+            File.WriteAllText(temp, text);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The study holds the same facts; `best` prints them again from the study file.
+            Trace.TraceWarning($"Could not write '{path}': {e.Message}");
+        }
+    }
+
+    private string? WriteReport(IReadOnlyList<TrialRecord> trials)
+    {
+        if (!options.WriteReport) return null;
+        try
+        {
+            return Reporting.SweepReport.Write(outputDirectory, study, trials, space, Direction, metricName).Markdown;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The study and the best checkpoint are what matter; a report can be written later from the study file.
+            Trace.TraceWarning($"Could not write the sweep report to '{outputDirectory}': {e.Message}");
+            return null;
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                foreach (var worker in workerIds)
+                {
+                    try
+                    {
+                        await storage.HeartbeatAsync(worker, CancellationToken.None);
+                    }
+                    catch (StudyStorageException e)
+                    {
+                        // A missed beat is harmless unless the store stays unreachable past the stale timeout, and then
+                        // the trials' own writes fail too, which ends the sweep with that error.
+                        Trace.TraceWarning($"Sweep heartbeat failed: {e.Message}");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Describe(IStudyStorage storage) => storage switch
+    {
+        SqliteStudyStorage sqlite => sqlite.FilePath,
+        InMemoryStudyStorage => "in memory",
+        _ => storage.GetType().Name,
+    };
+
+    /// <summary>A trial's seed: a mix of the sweep's seed and the trial number, so neighbouring trials get unrelated streams.</summary>
+    internal static int TrialSeed(int seed, int number)
+    {
+        var z = ((ulong)(uint)seed << 32 | (uint)number) + 0x9E37_79B9_7F4A_7C15;
+        z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9;
+        z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EB;
+        return (int)((z ^ (z >> 31)) & 0x7FFF_FFFF);
+    }
+
+    private sealed record Claim(ClaimedTrial Trial, int Index, int Attempt, int? RetryOf);
+
+    private sealed record Outcome(TrialState State, double? Value, string? Error, int EpochsTrained)
+    {
+        public bool IsNewBest { get; init; }
+
+        public bool Interrupted { get; init; }
+    }
+
+    private sealed class BudgetReachedException : Exception;
+}

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Dsl.Search;
+using Dsl.Search.Samplers;
+using Dsl.Studies;
+using static Dsl.Runtime.Tests.Search.StudySimulator;
+
+namespace Dsl.Runtime.Tests.Search;
+
+public class SamplerContractTests
+{
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void Same_seed_gives_the_same_study(string sampler)
+    {
+        var first = Run(Create(sampler, 7), MixedSpace, MixedObjective, 30);
+        var second = Run(Create(sampler, 7), MixedSpace, MixedObjective, 30);
+
+        for (var i = 0; i < first.Count; i++)
+            Assert.Equal(first[i].Parameters, second[i].Parameters);
+    }
+
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void Different_seeds_give_different_studies(string sampler)
+    {
+        var first = Run(Create(sampler, 1), MixedSpace, MixedObjective, 12);
+        var second = Run(Create(sampler, 2), MixedSpace, MixedObjective, 12);
+
+        Assert.NotEqual(first.Select(t => t.Parameters["rate"]), second.Select(t => t.Parameters["rate"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void Values_have_the_declared_type_and_stay_in_range_on_the_step_grid(string sampler)
+    {
+        var history = Run(Create(sampler, 3), MixedSpace, MixedObjective, 60);
+
+        foreach (var trial in history)
+        {
+            foreach (var (name, value) in trial.Parameters)
+            {
+                var spec = MixedSpace[name];
+                spec.Validate(value);
+                switch (spec)
+                {
+                    case FloatParameter f:
+                        var x = Assert.IsType<double>(value);
+                        if (f.Step > 0)
+                        {
+                            var k = (x - f.Low) / f.Step;
+                            Assert.True(Math.Abs(k - Math.Round(k)) < 1e-9, $"{name} = {x} is off its step grid");
+                        }
+                        break;
+                    case IntParameter i:
+                        var n = Assert.IsType<long>(value);
+                        Assert.Equal(0, (n - i.Low) % i.Step);
+                        break;
+                    case CategoricalParameter c:
+                        Assert.Contains(value, c.Choices);
+                        Assert.Equal(c.Choices[0].GetType(), value.GetType());
+                        break;
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void Conditional_parameters_are_present_exactly_when_active(string sampler)
+    {
+        var history = Run(Create(sampler, 5), MixedSpace, MixedObjective, 60);
+
+        foreach (var trial in history)
+        {
+            var sgd = (string)trial.Parameters["optimizer"] == "sgd";
+            Assert.Equal(sgd, trial.Parameters.ContainsKey("momentum"));
+            Assert.Equal(sgd, trial.Parameters.ContainsKey("warmup"));
+            Assert.Equal(MixedSpace.Count - (sgd ? 0 : 2), trial.Parameters.Count);
+        }
+        Assert.Contains(history, t => t.Parameters.ContainsKey("momentum"));
+        Assert.Contains(history, t => !t.Parameters.ContainsKey("momentum"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void Fixed_values_are_kept_and_the_rest_is_chosen(string sampler)
+    {
+        var instance = Create(sampler, 11);
+        var history = Run(instance, MixedSpace, MixedObjective, 20);
+        var pinned = new Dictionary<string, object> { ["optimizer"] = "sgd", ["momentum"] = 0.95, ["layers"] = 4 };
+
+        var assignment = instance.Sample(MixedSpace, history, StudyDirection.Minimize, pinned);
+
+        Assert.Equal("sgd", assignment["optimizer"]);
+        Assert.Equal(0.95, assignment["momentum"]);
+        Assert.Equal(4L, assignment["layers"]);
+        Assert.True(assignment.ContainsKey("warmup"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void A_fixed_value_that_deactivates_a_parameter_removes_it(string sampler)
+    {
+        var pinned = new Dictionary<string, object> { ["optimizer"] = "adam", ["momentum"] = 0.9 };
+
+        var assignment = Create(sampler, 1).Sample(MixedSpace, [], StudyDirection.Minimize, pinned);
+
+        Assert.False(assignment.ContainsKey("momentum"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void Unknown_or_invalid_fixed_values_are_rejected(string sampler)
+    {
+        var instance = Create(sampler, 1);
+
+        Assert.Throws<ArgumentException>(() => instance.Sample(MixedSpace, [], StudyDirection.Minimize, new Dictionary<string, object> { ["nope"] = 1 }));
+        Assert.Throws<ArgumentException>(() => instance.Sample(MixedSpace, [], StudyDirection.Minimize, new Dictionary<string, object> { ["layers"] = 99L }));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void History_read_back_from_storage_as_json_is_understood(string sampler)
+    {
+        var original = Run(Create(sampler, 4), MixedSpace, MixedObjective, 25);
+        var stored = original.Select(t => t with
+        {
+            Parameters = JsonSerializer.Deserialize<Dictionary<string, object>>(
+                JsonSerializer.Serialize(t.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value is Color c ? c.ToString() : kv.Value)))!,
+        }).ToList();
+
+        var fromMemory = Create(sampler, 9).Sample(MixedSpace, original, StudyDirection.Minimize);
+        var fromStorage = Create(sampler, 9).Sample(MixedSpace, stored, StudyDirection.Minimize);
+
+        Assert.Equal(fromMemory, fromStorage);
+    }
+
+    [Fact]
+    public void Samplers_can_be_called_from_many_threads_at_once()
+    {
+        var history = Run(new RandomSampler(0), MixedSpace, MixedObjective, 20);
+        foreach (var sampler in new ISampler[] { new TpeSampler(1), new CmaEsSampler(1), new HaltonSampler(1), new RandomSampler(1) })
+        {
+            var results = new IReadOnlyDictionary<string, object>[16];
+            Parallel.For(0, results.Length, i => results[i] = sampler.Sample(MixedSpace, history, StudyDirection.Minimize));
+            Assert.All(results, r => Assert.True(r.Count >= MixedSpace.Count - 2));
+        }
+    }
+
+    [Fact]
+    public void A_resumed_random_study_does_not_replay_its_first_proposals()
+    {
+        var first = Run(new RandomSampler(5), MixedSpace, MixedObjective, 10);
+
+        var resumed = new RandomSampler(5).Sample(MixedSpace, first, StudyDirection.Minimize);
+
+        Assert.DoesNotContain(first, t => t.Parameters["rate"].Equals(resumed["rate"]));
+    }
+}
