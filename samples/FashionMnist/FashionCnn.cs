@@ -17,7 +17,7 @@ public partial class FashionCnn
     [Hyperparameter(0.0, 0.5, Default = 0.25)]
     public partial double DropoutRate { get; }
 
-    [Hyperparameter(Default = Activation.ReLU)]
+    [Hyperparameter(Choices = new object[] { Activation.ReLU, Activation.GELU, Activation.SiLU }, Default = Activation.ReLU)]
     public partial Activation Act { get; }
 
     /// <summary>The second block doubles the channels; derived sizes are plain C#.</summary>

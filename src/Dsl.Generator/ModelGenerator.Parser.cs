@@ -76,7 +76,9 @@ internal sealed class ModelParser
             outputs,
             hyperparameters.ToEquatableArray(),
             blocks.ToEquatableArray(),
-            classLocation);
+            classLocation,
+            // A layer dropped for a reported error would make the shape check report a second, misleading error.
+            HasParseErrors: diagnostics.Count > 0);
     }
 
     private (int[] Input, int Outputs) ParseModelAttribute(AttributeData attribute, LocationInfo? location)

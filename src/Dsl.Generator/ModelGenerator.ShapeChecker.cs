@@ -31,7 +31,7 @@ internal sealed class ShapeChecker
     public static CheckedModel Check(ModelSpec model, CancellationToken cancellationToken)
     {
         var checker = new ShapeChecker(model, cancellationToken);
-        if (model.Forward is not { } forward || forward.Inputs.IsEmpty || forward.Inputs.Any(i => i.Shape.IsEmpty))
+        if (model.HasParseErrors || model.Forward is not { } forward || forward.Inputs.IsEmpty || forward.Inputs.Any(i => i.Shape.IsEmpty))
             return new CheckedModel(model, EquatableArray<BlockPlan>.Empty, EquatableArray<DiagnosticInfo>.Empty);
 
         var inputs = forward.Inputs.ToDictionary(i => i.Name, i => (IReadOnlyList<Dim>)i.Shape.Select(d => Dim.Of(d)).ToList());

@@ -36,6 +36,7 @@ public class LayerRobustnessTests
                      ("Activation = Activation.GELU", "Activation = (Activation)99"), ("nameof(DropoutRate)", "nameof(Depth)"),
                      ("nameof(DropoutRate)", "double.PositiveInfinity"), ("MultiheadAttention(8,", "MultiheadAttention(nameof(Heads),"),
                      ("TransformerEncoderLayer(4, 48)", "TransformerEncoderLayer(4, 48, null)"),
+                     ("TransformerEncoderLayer(4, 48)", "TransformerEncoderLayer(4, 48, double.NaN)"),
                  })
             data.Add(LayerSources.TinyTransformer.Replace(token, replacement));
         data.Add(LayerSources.Pooled2d.Replace("AdaptiveAvgPool2d(6, 4)", "AdaptiveAvgPool2d(6, 4, 2)"));

@@ -44,7 +44,7 @@ internal sealed class MultiheadAttentionLayer : LayerDefinition
 }
 
 /// <summary>torch.nn.TransformerEncoderLayer, made batch-first by <c>Dsl.Layers.BatchFirst</c>; d_model is inferred.</summary>
-internal sealed class TransformerEncoderLayerLayer : LayerDefinition
+internal sealed class TransformerEncoderLayer : LayerDefinition
 {
     // Dsl.Activation's underlying values of the two activations TorchSharp's encoder layer offers (pinned by a test).
     private const int ReLU = 0, GELU = 1;

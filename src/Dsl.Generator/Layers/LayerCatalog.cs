@@ -24,7 +24,7 @@ internal static class LayerCatalog
         new LstmLayer(),
         new GruLayer(),
         new MultiheadAttentionLayer(),
-        new TransformerEncoderLayerLayer(),
+        new TransformerEncoderLayer(),
         new FuseLayer(),
         new ResidualLayer(),
         new RepeatLayer(),

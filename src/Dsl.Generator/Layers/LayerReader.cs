@@ -87,7 +87,7 @@ internal sealed class LayerReader(
         if (constant.Value is string member)
             return Member(name, member, "a double " + what, t => t.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
         var value = constant.Value switch { int i => i, double d => d, float f => f, _ => (double?)null };
-        if (value is null || value < minimum || value >= maximum)
+        if (value is not { } number || double.IsNaN(number) || double.IsInfinity(number) || number < minimum || number >= maximum)
         {
             Fail(what + " must be in [" + minimum.ToString("R", CultureInfo.InvariantCulture) + ", " + maximum.ToString("R", CultureInfo.InvariantCulture) + "), but is " + Display(constant));
             return false;

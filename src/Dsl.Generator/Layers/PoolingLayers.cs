@@ -25,10 +25,14 @@ internal sealed class AdaptiveAvgPool2dLayer : LayerDefinition
     public override string FieldPrefix => "avgpool";
     public override IReadOnlyCollection<int> Arities => [1, 2];
 
-    public override bool Read(LayerReader r) =>
-        r.ArgumentCount == 1
-            ? r.Size("height", 0) & r.Size("width", 0)
-            : r.Size("height", 0) & r.Size("width", 1);
+    public override bool Read(LayerReader r)
+    {
+        if (r.ArgumentCount == 2) return r.Size("height", 0) & r.Size("width", 1);
+        // One size serves both sides; reading it twice would report a bad argument twice.
+        if (!r.Size("height", 0)) return false;
+        r.Arguments.Add(r.Arguments[r.Arguments.Count - 1] with { Name = "width" });
+        return true;
+    }
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
         report.RequireRank(layer, input, 3, "[channels, height, width]")

@@ -4,16 +4,16 @@ using Dsl.Generator.Model;
 
 namespace Dsl.Generator.Layers;
 
-/// <summary>Named real-valued constants (eps, momentum, dropout) read through <see cref="LayerReader.NamedReal"/> and then range-checked.</summary>
+/// <summary>Real-valued constants (eps, momentum, dropout) read through <see cref="LayerReader"/> and then range-checked.</summary>
 internal static class RealArguments
 {
-    /// <summary>Reads <paramref name="property"/> (or <paramref name="fallback"/>) and reports it unless <paramref name="valid"/> accepts it.</summary>
+    /// <summary>Reads <paramref name="property"/> (or <paramref name="fallback"/>) and reports it unless it is finite and <paramref name="valid"/> accepts it.</summary>
     public static bool Read(LayerReader r, string name, string property, double fallback, Func<double, bool> valid, string requirement)
     {
         r.NamedReal(name, property, fallback);
         var value = Value(r.Arguments[r.Arguments.Count - 1]);
-        if (valid(value)) return true;
-        r.Fail(property + " must be " + requirement + ", but is " + value.ToString("R", CultureInfo.InvariantCulture));
+        if (value is { } v && !double.IsNaN(v) && !double.IsInfinity(v) && valid(v)) return true;
+        r.Fail(property + " must be " + requirement + ", but is " + Describe(value));
         return false;
     }
 
@@ -21,6 +21,16 @@ internal static class RealArguments
     public static bool Dropout(LayerReader r, string name, string property, double fallback) =>
         Read(r, name, property, fallback, p => p >= 0 && p < 1, "in [0, 1)");
 
-    /// <summary>The value of a constant real argument, as written by <see cref="LayerReader.Format"/>.</summary>
-    public static double Value(LayerArgument argument) => double.Parse(argument.Code, NumberStyles.Float, CultureInfo.InvariantCulture);
+    /// <summary>The value of a constant real argument as written by <see cref="LayerReader.Format"/>, which appends ".0" even to NaN.</summary>
+    public static double? Value(LayerArgument argument)
+    {
+        var code = argument.Code;
+        if (double.TryParse(code, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) return value;
+        if (code.StartsWith("NaN", StringComparison.Ordinal)) return double.NaN;
+        if (code.StartsWith("Infinity", StringComparison.Ordinal)) return double.PositiveInfinity;
+        if (code.StartsWith("-Infinity", StringComparison.Ordinal)) return double.NegativeInfinity;
+        return null;
+    }
+
+    private static string Describe(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "not a number";
 }

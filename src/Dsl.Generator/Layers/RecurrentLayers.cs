@@ -23,6 +23,11 @@ internal abstract class RecurrentLayer : LayerDefinition
         ok &= RealArguments.Dropout(r, "dropout", "Dropout", 0);
         // Sequence arrives as its underlying value; Last = 0 and All = 1 are pinned by a test against the runtime enum.
         if (!r.Int("return", "Return", 0, 0)) return false;
+        if (r.Arguments[r.Arguments.Count - 1].Constant is not (0 or 1))
+        {
+            r.Fail("Return must be Sequence.Last or Sequence.All");
+            return false;
+        }
         var all = r.Arguments[r.Arguments.Count - 1].Constant == 1;
         r.Arguments[r.Arguments.Count - 1] = new LayerArgument("return", "global::" + SequenceType + "." + (all ? "All" : "Last"), all ? 1 : 0, all ? "All" : "Last");
         if (ok && r.Arguments.Find(a => a.Name == "num_layers")!.Constant == 1 && RealArguments.Value(r.Arguments.Find(a => a.Name == "dropout")!) > 0)

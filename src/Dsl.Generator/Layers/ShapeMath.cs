@@ -17,7 +17,7 @@ internal static class ShapeMath
             // Negative numerators floor as in PyTorch, so an input that is too small shows as a size <= 0.
             return Dim.Of((numerator < 0 ? -((-numerator + stride - 1) / stride) : numerator / stride) + 1);
         }
-        var kernelCode = dilation == 1 ? kernel.Code : dilation + "L * (" + kernel.Code + " - 1L) + 1L";
+        var kernelCode = dilation == 1 ? kernel.Code : "(" + dilation + "L * (" + kernel.Code + " - 1L) + 1L)";
         var code = "((" + size.Code + " + " + (2 * padding) + "L - " + kernelCode + ") / " + stride + "L + 1L)";
         var display = "(" + size.Display + (padding > 0 ? " + " + 2 * padding : "") + " - " + kernel.Display + ")" + (stride > 1 ? " / " + stride : "") + " + 1";
         return new Dim(null, code, display);

@@ -11,7 +11,8 @@ internal sealed record ModelSpec(
     int Outputs,
     EquatableArray<HyperparameterSpec> Hyperparameters,
     EquatableArray<BlockSpec> Blocks,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    bool HasParseErrors = false)
 {
     /// <summary>The entry block, implemented as the module's forward.</summary>
     public BlockSpec? Forward

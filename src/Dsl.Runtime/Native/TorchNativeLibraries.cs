@@ -90,6 +90,7 @@ public static class TorchNativeLibraries
 
     private static TorchNativeFixStatus Apply()
     {
+        OneDnnCpuIsa.CapUnlessChosen();
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
             return new TorchNativeFixStatus(

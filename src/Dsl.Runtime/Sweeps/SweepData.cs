@@ -2,11 +2,12 @@ using Dsl.Training;
 
 namespace Dsl.Sweeps;
 
-/// <summary>
-/// The data a sweep trains on: every trial fits on <see cref="Train"/> and is judged on <see cref="Validation"/>; the
-/// optional <see cref="Test"/> set is used once, to measure the best model at the end.
-/// </summary>
-/// <remarks>Disposing the data disposes its datasets; the runner never does, so one instance can serve several sweeps.</remarks>
+/// <summary>The data a sweep trains on, judges trials on, and (optionally) tests its best model on.</summary>
+/// <remarks>
+/// Every trial fits on <see cref="Train"/> and is judged on <see cref="Validation"/>; the <see cref="Test"/> set is used
+/// once, to measure the best checkpoint at the end. Disposing the data disposes its datasets; the runner never does,
+/// so one instance can serve several sweeps.
+/// </remarks>
 public sealed class SweepData : IDisposable
 {
     /// <summary>Wraps existing datasets; the instance owns them.</summary>
@@ -31,11 +32,11 @@ public sealed class SweepData : IDisposable
     /// <summary>The input normalisation the datasets were prepared with, stored in the best checkpoint for inference.</summary>
     public Normalization? Normalization { get; init; }
 
-    /// <summary>
-    /// Splits <paramref name="train"/> into training and validation parts with a seeded, stratified shuffle (each class
-    /// keeps its share). The parts are copies: <paramref name="train"/> stays the caller's, while <paramref name="test"/>
-    /// becomes this instance's.
-    /// </summary>
+    /// <summary>Splits <paramref name="train"/> into training and validation parts with a seeded, stratified shuffle.</summary>
+    /// <remarks>
+    /// Each class keeps its share in both parts. The parts are copies: <paramref name="train"/> stays the caller's,
+    /// while <paramref name="test"/> becomes this instance's.
+    /// </remarks>
     /// <param name="train">The labelled data to split; class-index labels for stratification.</param>
     /// <param name="validationFraction">The share that goes to validation, in (0, 1).</param>
     /// <param name="seed">Seeds the shuffle, so equal seeds give equal splits.</param>

@@ -48,23 +48,18 @@ public sealed record SweepOptions
     /// <summary>The most epochs a trial trains; null uses the sweep definition's. A swept Epochs hyperparameter overrides both.</summary>
     public int? Epochs { get; init; }
 
-    /// <summary>
-    /// Assignments to train first (warm start from known-good configurations). Missing parameters take their defaults.
-    /// Each is enqueued once per study: rerunning with the same list does not add them again.
-    /// </summary>
-    /// <remarks>Build one from typed records with <see cref="Assignment"/>.</remarks>
+    /// <summary>Assignments to train first (warm start from known-good configurations), each enqueued once per study.</summary>
+    /// <remarks>
+    /// Missing parameters take their defaults. Rerunning with the same list does not add them again: an assignment that
+    /// a trial of the study already has is skipped. Build one from typed records with <see cref="Assignment"/>.
+    /// </remarks>
     public IReadOnlyList<IReadOnlyDictionary<string, object>> Enqueue { get; init; } = [];
 
-    /// <summary>
-    /// How many times a trial interrupted by a crash (<c>kill -9</c>, power loss) or by cancellation is retried with the
-    /// same parameters. Trials that throw or diverge are not retried: the same parameters would fail the same way.
-    /// </summary>
+    /// <summary>How many times a trial interrupted by a crash (<c>kill -9</c>) or by cancellation is retried with the same parameters.</summary>
+    /// <remarks>Trials that throw or diverge are not retried: the same parameters would fail the same way.</remarks>
     public int MaxRetries { get; init; } = 1;
 
-    /// <summary>
-    /// Decides which running trials of other workers are dead when the sweep starts; null uses
-    /// <see cref="StaleTrialPolicy.Default"/> with <see cref="MaxRetries"/>.
-    /// </summary>
+    /// <summary>Decides which running trials are dead when the sweep starts; null means the default policy with <see cref="MaxRetries"/>.</summary>
     public StaleTrialPolicy? StaleTrials { get; init; }
 
     /// <summary>How often workers tell the store they are alive; keep it well below the stale policy's heartbeat timeout.</summary>

@@ -7,12 +7,11 @@ namespace Dsl.Sweeps;
 /// <summary>Runs hyperparameter sweeps over generated models; the generated <c>RunAsync</c> of a [Sweep] class calls it.</summary>
 public static class SweepRunner
 {
-    /// <summary>
-    /// Runs the sweep <paramref name="definition"/> on <paramref name="data"/> until its study holds
-    /// <see cref="SweepOptions.Trials"/> trials, the time budget is spent, the sampler is used up, or
-    /// <paramref name="cancellationToken"/> fires.
-    /// </summary>
+    /// <summary>Runs (or resumes) a sweep until its study holds <see cref="SweepOptions.Trials"/> trials, and returns the typed best.</summary>
     /// <remarks>
+    /// <para>
+    /// The sweep also stops when the time budget is spent, the sampler is used up, or <paramref name="cancellationToken"/> fires.
+    /// </para>
     /// <para>
     /// The study is created or reopened in <see cref="SweepOptions.Storage"/>: rerunning after a crash or Ctrl-C keeps
     /// every finished trial, fails the trials the dead run left running and retries them (see <see cref="SweepOptions.MaxRetries"/>),

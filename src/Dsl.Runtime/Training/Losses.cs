@@ -24,6 +24,14 @@ internal sealed class Losses(LossKind kind, double labelSmoothing)
         };
     }
 
+    /// <summary>A scalar loss as a double, read without the native Scalar that TorchSharp's ToDouble leaves to the finalizer.</summary>
+    public static double Value(Tensor loss) => loss.dtype switch
+    {
+        ScalarType.Float32 => loss.item<float>(),
+        ScalarType.Float64 => loss.item<double>(),
+        _ => loss.to(ScalarType.Float64).item<double>(),
+    };
+
     /// <summary>Labels shaped like the output: [B] targets against a [B, 1] output gain the trailing dimension.</summary>
     public static Tensor Match(Tensor output, Tensor labels)
     {

@@ -33,7 +33,7 @@ public sealed partial class Trainer
     /// </summary>
     private long[] CheckDataAgainstModel(ModelAdapter model, Losses losses, TensorDataset data, string role, long[]? knownOutput = null)
     {
-        CheckInputShape(model, data.SampleShapes, role);
+        CheckInputShape(model, data.SampleShapes, $"the {role}'s inputs");
         var wasTraining = model.Module.training;
         model.Module.eval();
         long[] outputShape;
@@ -66,12 +66,13 @@ public sealed partial class Trainer
         return outputShape;
     }
 
-    private static void CheckInputShape(ModelAdapter model, IReadOnlyList<long[]> sampleShapes, string role)
+    /// <summary>Compares against a generated model's declared input shape; <paramref name="what"/> names the inputs, for example "the training set's inputs".</summary>
+    private static void CheckInputShape(ModelAdapter model, IReadOnlyList<long[]> sampleShapes, string what)
     {
         if (model.Info.InputShape is not { } expected || sampleShapes.Count != 1) return;
         if (!sampleShapes[0].SequenceEqual(expected))
             throw new ArgumentException(
-                $"{model.Name} expects inputs shaped {Shapes.FormatBatch(expected)}, but the {role}'s inputs are shaped {Shapes.FormatBatch(sampleShapes[0])}.",
+                $"{model.Name} expects inputs shaped {Shapes.FormatBatch(expected)}, but {what} are shaped {Shapes.FormatBatch(sampleShapes[0])}.",
                 "data");
     }
 
@@ -104,7 +105,7 @@ public sealed partial class Trainer
         {
             using var scope = NewDisposeScope();
             var values = labels.to(ScalarType.Float64);
-            var (low, high) = (values.min().ToDouble(), values.max().ToDouble());
+            var (low, high) = (values.min().item<double>(), values.max().item<double>());
             if (!(low >= 0 && high <= 1))
                 throw new ArgumentException(
                     $"Binary cross-entropy needs targets in [0, 1], but the {role}'s labels range over [{low}, {high}].", nameof(data));
@@ -117,6 +118,6 @@ public sealed partial class Trainer
     {
         using var scope = NewDisposeScope();
         var values = labels.to(ScalarType.Int64);
-        return (values.min().ToInt64(), values.max().ToInt64());
+        return (values.min().item<long>(), values.max().item<long>());
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class Trainer
         ArgumentNullException.ThrowIfNull(inputs);
         var adapter = ModelAdapter.From(model);
         if (inputs.shape.Length == 0) throw new ArgumentException("Inputs must be batch-first, but are a scalar.", nameof(inputs));
-        CheckInputShape(adapter, [inputs.shape[1..]], "inputs");
+        CheckInputShape(adapter, [inputs.shape[1..]], "the given inputs");
         model.to(Device);
         model.eval();
         using var noGrad = no_grad();
@@ -83,7 +83,7 @@ public sealed partial class Trainer
             var length = Math.Min(batchSize, data.Count - offset);
             var labels = SelectBatch(data, null, offset, length, inputs);
             var output = model.Forward(inputs);
-            lossSum += losses.Compute(output, labels, sum: true).ToDouble();
+            lossSum += Losses.Value(losses.Compute(output, labels, sum: true));
             if (!losses.IsClassification) continue;
 
             var (batchClasses, index) = ConfusionIndex(losses.Kind, output, labels);

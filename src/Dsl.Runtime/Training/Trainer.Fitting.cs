@@ -132,7 +132,7 @@ public sealed partial class Trainer
             Optimizers.SetLearningRate(optimizer, learningRate);
             optimizer.zero_grad();
             var loss = run.Losses.Compute(model.Forward(inputs), labels);
-            var value = loss.ToDouble();
+            var value = Losses.Value(loss);
             // Checked before the step, so a diverged run keeps its last finite weights instead of NaNs everywhere.
             if (!double.IsFinite(value))
                 return (null, TrainingOutcome.Diverged,

@@ -100,7 +100,7 @@ partial class PooledNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         base.Dispose(disposing);
     }
 
-    /// <summary>The search space of PooledNet as a single read-only record.</summary>
+    /// <summary>The search space of PooledNet, read by the samplers.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace => Hyperparameters.SearchSpace;
 
     /// <summary>The hyperparameters of PooledNet: typed values with defaults; out-of-range values throw.</summary>

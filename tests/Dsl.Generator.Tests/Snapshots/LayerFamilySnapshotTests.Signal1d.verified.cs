@@ -92,7 +92,7 @@ partial class SignalNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
         base.Dispose(disposing);
     }
 
-    /// <summary>The search space of SignalNet as a single read-only record.</summary>
+    /// <summary>The search space of SignalNet, read by the samplers.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace => Hyperparameters.SearchSpace;
 
     /// <summary>The hyperparameters of SignalNet: typed values with defaults; out-of-range values throw.</summary>

@@ -65,7 +65,7 @@ partial class TextRnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         base.Dispose(disposing);
     }
 
-    /// <summary>The search space of TextRnn as a single read-only record.</summary>
+    /// <summary>The search space of TextRnn, read by the samplers.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace => Hyperparameters.SearchSpace;
 
     /// <summary>The hyperparameters of TextRnn: typed values with defaults; out-of-range values throw.</summary>

@@ -81,7 +81,7 @@ partial class TinyTransformer : global::TorchSharp.torch.nn.Module<global::Torch
         base.Dispose(disposing);
     }
 
-    /// <summary>The search space of TinyTransformer as a single read-only record.</summary>
+    /// <summary>The search space of TinyTransformer, read by the samplers.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace => Hyperparameters.SearchSpace;
 
     /// <summary>The hyperparameters of TinyTransformer: typed values with defaults; out-of-range values throw.</summary>

@@ -208,6 +208,26 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_used_up_grid_ends_the_sweep_early()
+    {
+        using var data = SweepKit.Data();
+        var grid = Dsl.Search.Samplers.Samplers.Grid(values: new Dictionary<string, IReadOnlyList<object>>
+        {
+            ["Hidden"] = [4L, 12L],
+            ["LearningRate"] = [0.05],
+            ["Optimizer"] = [OptimizerKind.Adam],
+            ["BatchSize"] = [32L],
+        });
+
+        var result = await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 20) with { Sampler = grid });
+
+        Assert.Equal(SweepStopReason.SamplerExhausted, result.StopReason);
+        Assert.Equal(2, grid.Count(SweepKit.Space));
+        Assert.Equal(2, result.Trials.Count);
+        Assert.All(result.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
     public async Task Invalid_options_and_warm_starts_are_rejected()
     {
         using var data = SweepKit.Data();

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Dsl.Runtime.Tests.Studies;
 using Dsl.Runtime.Tests.Training;
 using Dsl.Search;
 using Dsl.Studies;
@@ -106,7 +104,8 @@ internal sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
-        SqliteStoreCleanup();
+        // Pooled SQLite connections keep files open; the stores' DisposeAsync clears them, this is a safety net.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(Path, recursive: true);
@@ -115,9 +114,6 @@ internal sealed class TempFolder : IDisposable
         {
         }
     }
-
-    // Pooled SQLite connections keep files open; the stores' DisposeAsync clears them, this is a safety net.
-    private static void SqliteStoreCleanup() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 }
 
 /// <summary>Records every progress event, optionally acting on one (to cancel a sweep mid-trial).</summary>
@@ -162,11 +158,4 @@ internal static class SweepAssert
 {
     public static void NoneRunning(IReadOnlyList<TrialRecord> trials) =>
         Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
-
-    public static TimeSpan Time(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed;
-    }
 }

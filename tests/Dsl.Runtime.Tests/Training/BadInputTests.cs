@@ -21,6 +21,17 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Predict_checks_the_input_shape_too()
+    {
+        using var model = new TinyNet();
+        using var inputs = randn(3, 5);
+
+        var error = Assert.Throws<ArgumentException>(() => trainer.Predict(model, inputs));
+
+        Assert.StartsWith("TinyNet expects inputs shaped [N, 4], but the given inputs are shaped [N, 5].", error.Message);
+    }
+
+    [Fact]
     public void A_shape_mismatch_with_an_image_model_names_both_shapes()
     {
         using var data = new TensorDataset(randn(10, 1, 28, 28), zeros(10, dtype: ScalarType.Int64));

@@ -6,12 +6,10 @@ using static TorchSharp.torch;
 
 namespace Dsl.Sweeps;
 
-/// <summary>
-/// The command line of a generated sweep: <c>sweep</c> runs or resumes it, <c>show</c> lists a study's trials,
-/// <c>best</c> prints the best trial as JSON, and <c>export</c> writes every trial as CSV or JSON.
-/// </summary>
+/// <summary>The command line of a generated sweep: <c>sweep</c>, <c>show</c>, <c>best</c> and <c>export</c>.</summary>
 /// <remarks>
-/// Exit codes: 0 on success, 1 when the command failed (its one-line reason is on standard error), 2 for invalid
+/// <c>sweep</c> runs or resumes the sweep, <c>show</c> lists a study's trials, <c>best</c> prints the best trial as
+/// JSON, and <c>export</c> writes every trial as CSV or JSON. Exit codes: 0 on success, 1 when the command failed (its one-line reason is on standard error), 2 for invalid
 /// arguments (one line saying what was wrong and what is expected), and 130 when a sweep was interrupted by Ctrl-C.
 /// </remarks>
 public static class SweepCommandLine
@@ -41,10 +39,8 @@ public static class SweepCommandLine
         return RunAsync<TModel, TModelHyperparameters, TSweepHyperparameters>(definition, args, loadData, host, CancellationToken.None);
     }
 
-    /// <summary>
-    /// Runs the command line with its output on <paramref name="output"/> and errors on <paramref name="error"/>, with
-    /// plain progress lines (for tests, and hosts that capture output); <paramref name="cancellationToken"/> stands for Ctrl-C.
-    /// </summary>
+    /// <summary>Runs the command line with plain output on <paramref name="output"/> and errors on <paramref name="error"/>.</summary>
+    /// <remarks>For tests and hosts that capture output; <paramref name="cancellationToken"/> stands for Ctrl-C.</remarks>
     public static Task<int> RunAsync<TModel, TModelHyperparameters, TSweepHyperparameters>(
         SweepDefinition<TSweepHyperparameters> definition,
         string[] args,

@@ -2,12 +2,9 @@ using Dsl.Studies;
 
 namespace Dsl.Sweeps;
 
-/// <summary>
-/// Observes a sweep: its start, each trial's start, epochs and end, and the final standings. Every member has a
-/// do-nothing default, so an implementation overrides only what it needs.
-/// </summary>
+/// <summary>Observes a sweep: its start, each trial's start, epochs and end, and the final standings.</summary>
 /// <remarks>
-/// With several jobs, members are called from several training threads at once: implementations must be thread-safe.
+/// Every member has a do-nothing default, so an implementation overrides only what it needs. With several jobs, members are called from several training threads at once: implementations must be thread-safe.
 /// They run between epochs on the training thread, so they should be quick, and they must not throw.
 /// </remarks>
 public interface ISweepProgress

@@ -9,10 +9,8 @@ public static class SweepProgress
     /// <summary>Reports nothing (tests, or callers with their own display).</summary>
     public static ISweepProgress None { get; } = new NoProgress();
 
-    /// <summary>
-    /// Live Spectre.Console bars (trial i of N, best so far, each job's epoch) on an interactive terminal; plain lines on
-    /// standard output when it is redirected or CI is set.
-    /// </summary>
+    /// <summary>Live Spectre.Console bars on an interactive terminal; plain lines when output is redirected or CI is set.</summary>
+    /// <remarks>The bars show trial i of N, the best so far, and each job's trial and epoch.</remarks>
     public static ISweepProgress Console() =>
         ConsoleProgress.ShouldRenderLive(System.Console.IsOutputRedirected, Environment.GetEnvironmentVariable("CI"), AnsiConsole.Profile.Capabilities.Interactive)
             ? Live(AnsiConsole.Console)
