@@ -57,7 +57,8 @@ public static class ParameterValues
     public static string ToChoiceString(object value, string parameter) =>
         Unwrap(value) as string ?? throw Invalid(parameter, value, "a string");
 
-    private static object? Unwrap(object? value) => value is JsonElement json
+    /// <summary>The plain value behind a JSON element read back from storage (null for JSON null), or the value itself.</summary>
+    internal static object? Unwrap(object? value) => value is JsonElement json
         ? json.ValueKind switch
         {
             JsonValueKind.String => json.GetString(),
@@ -65,6 +66,7 @@ public static class ParameterValues
             JsonValueKind.Number => json.GetDouble(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
             _ => json.ToString(),
         }
         : value;

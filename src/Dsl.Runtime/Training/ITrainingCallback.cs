@@ -12,7 +12,7 @@ public interface ITrainingCallback
     {
     }
 
-    /// <summary>Called after every optimizer step.</summary>
+    /// <summary>Called after every optimizer step, outside the step's dispose scope, so tensors it creates are its own.</summary>
     void OnBatchEnd(BatchReport report)
     {
     }

@@ -120,29 +120,33 @@ public sealed partial class Trainer
             if (run.CancellationToken.IsCancellationRequested)
                 return (null, TrainingOutcome.Cancelled, $"Cancelled in epoch {epoch} before batch {batch + 1} of {batchesPerEpoch}.");
 
-            // TorchSharp frees nothing by itself: every tensor a step creates dies with this scope.
-            using var scope = NewDisposeScope();
             var offset = (long)batch * options.BatchSize;
             var length = Math.Min(options.BatchSize, train.Count - offset);
-            var dataStart = Stopwatch.GetTimestamp();
-            var labels = SelectBatch(train, order, offset, length, inputs);
-            dataTicks += Stopwatch.GetTimestamp() - dataStart;
+            double value;
+            // TorchSharp frees nothing by itself: every tensor a step creates dies with this scope.
+            using (var scope = NewDisposeScope())
+            {
+                var dataStart = Stopwatch.GetTimestamp();
+                var labels = SelectBatch(train, order, offset, length, inputs);
+                dataTicks += Stopwatch.GetTimestamp() - dataStart;
 
-            learningRate = options.LearningRate * options.Schedule.Factor(state.Step, run.TotalSteps, batchesPerEpoch);
-            Optimizers.SetLearningRate(optimizer, learningRate);
-            optimizer.zero_grad();
-            var loss = run.Losses.Compute(model.Forward(inputs), labels);
-            var value = Losses.Value(loss);
-            // Checked before the step, so a diverged run keeps its last finite weights instead of NaNs everywhere.
-            if (!double.IsFinite(value))
-                return (null, TrainingOutcome.Diverged,
-                    $"The training loss became {Format(value)} in epoch {epoch}, batch {batch + 1} (learning rate {Format(learningRate)}); that step was not applied.");
-            loss.backward();
-            if (options.GradientClipNorm is { } maxNorm) nn.utils.clip_grad_norm_(run.Parameters, maxNorm);
-            optimizer.step();
+                learningRate = options.LearningRate * options.Schedule.Factor(state.Step, run.TotalSteps, batchesPerEpoch);
+                Optimizers.SetLearningRate(optimizer, learningRate);
+                optimizer.zero_grad();
+                var loss = run.Losses.Compute(model.Forward(inputs), labels);
+                value = Losses.Value(loss);
+                // Checked before the step, so a diverged run keeps its last finite weights instead of NaNs everywhere.
+                if (!double.IsFinite(value))
+                    return (null, TrainingOutcome.Diverged,
+                        $"The training loss became {Format(value)} in epoch {epoch}, batch {batch + 1} (learning rate {Format(learningRate)}); that step was not applied.");
+                loss.backward();
+                if (options.GradientClipNorm is { } maxNorm) nn.utils.clip_grad_norm_(run.Parameters, maxNorm);
+                optimizer.step();
+            }
             state.Step++;
             lossSum += value * length;
             seen += length;
+            // Outside the batch's scope: tensors a callback makes are its own, not freed behind its back.
             run.Callback?.OnBatchEnd(new BatchReport(epoch, batch + 1, batchesPerEpoch, value, seen / Stopwatch.GetElapsedTime(start).TotalSeconds));
         }
 

@@ -32,6 +32,10 @@ partial class Kinds : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static Kinds Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a Kinds saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static Kinds Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<Kinds, Hyperparameters>(path, device);
+
     public partial int Count { get => HyperparameterValues.Count; }
     public partial long Wide { get => HyperparameterValues.Wide; }
     public partial int Stepped { get => HyperparameterValues.Stepped; }

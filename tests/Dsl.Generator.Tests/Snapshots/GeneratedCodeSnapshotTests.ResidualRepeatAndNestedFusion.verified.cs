@@ -52,6 +52,10 @@ partial class Structures : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static Structures Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a Structures saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static Structures Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<Structures, Hyperparameters>(path, device);
+
     public partial int Depth { get => HyperparameterValues.Depth; }
 
     /// <summary>Runs the module; TorchSharp's entry point.</summary>

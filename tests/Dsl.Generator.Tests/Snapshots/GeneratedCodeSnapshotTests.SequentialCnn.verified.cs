@@ -48,6 +48,10 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static FashionCnn Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a FashionCnn saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static FashionCnn Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<FashionCnn, Hyperparameters>(path, device);
+
     public partial int Channels { get => HyperparameterValues.Channels; }
     public partial int Hidden { get => HyperparameterValues.Hidden; }
     public partial double DropoutRate { get => HyperparameterValues.DropoutRate; }

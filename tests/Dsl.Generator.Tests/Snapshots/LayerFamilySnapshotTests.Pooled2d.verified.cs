@@ -52,6 +52,10 @@ partial class PooledNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static PooledNet Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a PooledNet saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static PooledNet Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<PooledNet, Hyperparameters>(path, device);
+
     public partial int Channels { get => HyperparameterValues.Channels; }
     public partial int Grid { get => HyperparameterValues.Grid; }
 

@@ -48,6 +48,10 @@ partial class SignalNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static SignalNet Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a SignalNet saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static SignalNet Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<SignalNet, Hyperparameters>(path, device);
+
     public partial int Channels { get => HyperparameterValues.Channels; }
     public partial int Kernel { get => HyperparameterValues.Kernel; }
 

@@ -34,6 +34,10 @@ partial class TextRnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static TextRnn Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a TextRnn saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static TextRnn Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<TextRnn, Hyperparameters>(path, device);
+
     public partial int EmbeddingDim { get => HyperparameterValues.EmbeddingDim; }
     public partial int Hidden { get => HyperparameterValues.Hidden; }
     public partial int Layers { get => HyperparameterValues.Layers; }

@@ -40,6 +40,10 @@ partial class TinyTransformer : global::TorchSharp.torch.nn.Module<global::Torch
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static TinyTransformer Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a TinyTransformer saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static TinyTransformer Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<TinyTransformer, Hyperparameters>(path, device);
+
     public partial int Depth { get => HyperparameterValues.Depth; }
     public partial int HeadsLog2 { get => HyperparameterValues.HeadsLog2; }
     public partial double DropoutRate { get => HyperparameterValues.DropoutRate; }

@@ -140,7 +140,7 @@ internal sealed class ParameterCodec
     /// </summary>
     public object? Canonicalize(object? raw)
     {
-        raw = Unwrap(raw);
+        raw = ParameterValues.Unwrap(raw);
         if (raw is null) return null;
         try
         {
@@ -171,17 +171,4 @@ internal sealed class ParameterCodec
             return null;
         }
     }
-
-    private static object? Unwrap(object? value) => value is JsonElement json
-        ? json.ValueKind switch
-        {
-            JsonValueKind.String => json.GetString(),
-            JsonValueKind.Number when json.TryGetInt64(out var l) => l,
-            JsonValueKind.Number => json.GetDouble(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Null or JsonValueKind.Undefined => null,
-            _ => json.ToString(),
-        }
-        : value;
 }
