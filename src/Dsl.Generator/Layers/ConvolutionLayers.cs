@@ -10,13 +10,7 @@ internal sealed class Conv1dLayer : LayerDefinition
     public override string FieldPrefix => "conv";
     public override IReadOnlyCollection<int> Arities => [2];
 
-    public override bool Read(LayerReader r)
-    {
-        var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Int("stride", "Stride", 1, 1)
-                 & r.Int("padding", "Padding", 0, 0) & r.Int("dilation", "Dilation", 1, 1);
-        r.Bool("bias", "Bias", true);
-        return ok;
-    }
+    public override bool Read(LayerReader r) => ConvolutionArguments.Read(r);
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
@@ -38,4 +32,16 @@ internal sealed class Conv1dLayer : LayerDefinition
         TypeNames.Nn + ".Conv1d(" + shape.Input[0].Code + ", " + layer.Code("out_channels") + ", " + layer.Code("kernel_size") +
         ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ", dilation: " + layer.Code("dilation") +
         ", bias: " + layer.Code("bias") + ")";
+}
+
+/// <summary>Reads the arguments every ConvolutionAttribute shares (out_channels, kernel_size, stride, padding, dilation, bias).</summary>
+internal static class ConvolutionArguments
+{
+    public static bool Read(LayerReader r)
+    {
+        var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Int("stride", "Stride", 1, 1)
+                 & r.Int("padding", "Padding", 0, 0) & r.Int("dilation", "Dilation", 1, 1);
+        r.Bool("bias", "Bias", true);
+        return ok;
+    }
 }

@@ -33,13 +33,7 @@ internal sealed class Conv2dLayer : LayerDefinition
     public override string FieldPrefix => "conv";
     public override IReadOnlyCollection<int> Arities => [2];
 
-    public override bool Read(LayerReader r)
-    {
-        var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Int("stride", "Stride", 1, 1)
-                 & r.Int("padding", "Padding", 0, 0) & r.Int("dilation", "Dilation", 1, 1);
-        r.Bool("bias", "Bias", true);
-        return ok;
-    }
+    public override bool Read(LayerReader r) => ConvolutionArguments.Read(r);
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {

@@ -26,16 +26,16 @@ public sealed class LinearAttribute : LayerAttribute
     public bool Bias { get; set; } = true;
 }
 
-/// <summary>A 2-D convolution over [C, H, W] inputs; the input channel count is inferred.</summary>
-public sealed class Conv2dAttribute : LayerAttribute
+/// <summary>The arguments every convolution shares; the input channel count is always inferred.</summary>
+public abstract class ConvolutionAttribute : LayerAttribute
 {
     /// <summary>A convolution with <paramref name="outChannels"/> filters of size <paramref name="kernelSize"/>.</summary>
-    public Conv2dAttribute(object outChannels, object kernelSize) { OutChannels = outChannels; KernelSize = kernelSize; }
+    protected ConvolutionAttribute(object outChannels, object kernelSize) { OutChannels = outChannels; KernelSize = kernelSize; }
 
     /// <summary>Number of output channels: a constant or the name of an int member.</summary>
     public object OutChannels { get; }
 
-    /// <summary>Square kernel size: a constant or the name of an int member.</summary>
+    /// <summary>Kernel size (square for 2-D): a constant or the name of an int member.</summary>
     public object KernelSize { get; }
 
     /// <summary>Stride of the convolution.</summary>
@@ -50,6 +50,9 @@ public sealed class Conv2dAttribute : LayerAttribute
     /// <summary>Whether the layer learns an additive bias.</summary>
     public bool Bias { get; set; } = true;
 }
+
+/// <summary>A 2-D convolution over [C, H, W] inputs.</summary>
+public sealed class Conv2dAttribute(object outChannels, object kernelSize) : ConvolutionAttribute(outChannels, kernelSize);
 
 /// <summary>2-D max pooling over [C, H, W] inputs.</summary>
 public sealed class MaxPool2dAttribute : LayerAttribute

@@ -2,30 +2,8 @@ namespace Dsl;
 
 // Convolutions and pooling beyond the core set. As for every layer, input sizes (channels, lengths) are inferred.
 
-/// <summary>A 1-D convolution over [C, L] inputs; the input channel count is inferred.</summary>
-public sealed class Conv1dAttribute : LayerAttribute
-{
-    /// <summary>A convolution with <paramref name="outChannels"/> filters of width <paramref name="kernelSize"/>.</summary>
-    public Conv1dAttribute(object outChannels, object kernelSize) { OutChannels = outChannels; KernelSize = kernelSize; }
-
-    /// <summary>Number of output channels: a constant or the name of an int member.</summary>
-    public object OutChannels { get; }
-
-    /// <summary>Kernel width: a constant or the name of an int member.</summary>
-    public object KernelSize { get; }
-
-    /// <summary>Stride of the convolution.</summary>
-    public int Stride { get; set; } = 1;
-
-    /// <summary>Zero padding added to both ends of the sequence.</summary>
-    public int Padding { get; set; }
-
-    /// <summary>Spacing between kernel elements.</summary>
-    public int Dilation { get; set; } = 1;
-
-    /// <summary>Whether the layer learns an additive bias.</summary>
-    public bool Bias { get; set; } = true;
-}
+/// <summary>A 1-D convolution over [C, L] inputs.</summary>
+public sealed class Conv1dAttribute(object outChannels, object kernelSize) : ConvolutionAttribute(outChannels, kernelSize);
 
 /// <summary>2-D average pooling over [C, H, W] inputs.</summary>
 public sealed class AvgPool2dAttribute : LayerAttribute
