@@ -3,6 +3,8 @@ using System.Reflection;
 using System.Text.Json;
 using Dsl.Bench;
 
+var JsonOutput = JsonOutputOptions();
+
 var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
@@ -33,9 +35,12 @@ foreach (var benchmark in selected)
             ["peer"] = result.Peer is { } p ? Round(p) : null,
             ["ratio"] = result.Ratio is { } r ? Round(r) : null,
             ["unit"] = result.Unit,
-        }));
+        }, JsonOutput));
     }
 }
 return 0;
+
+// Units such as "<= 40" stay readable: the output is a terminal and a results file, not HTML.
+static JsonSerializerOptions JsonOutputOptions() => new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
 static double Round(double value) => double.Parse(value.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
