@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Dsl.Generator.Model;
 
@@ -41,10 +40,5 @@ internal static class ShapeMath
     public static bool SameSize(Dim left, Dim right) =>
         left.Value is { } a && right.Value is { } b ? a == b : left.Code == right.Code;
 
-    /// <summary>Whether two dimensions are provably different (both constant and unequal).</summary>
-    public static bool Differ(Dim left, Dim right) => left.Value is { } a && right.Value is { } b && a != b;
-
     public static string Describe(IEnumerable<Dim> shape) => "[" + string.Join(", ", shape.Select(d => d.Display)) + "]";
-
-    public static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
 }

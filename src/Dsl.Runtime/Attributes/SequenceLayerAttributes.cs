@@ -28,11 +28,11 @@ public sealed class EmbeddingAttribute : LayerAttribute
     public int PaddingIndex { get; set; } = -1;
 }
 
-/// <summary>A long short-term memory layer over [L, F] inputs; the input feature count is inferred.</summary>
-public sealed class LSTMAttribute : LayerAttribute
+/// <summary>The arguments LSTM and GRU share: a recurrent layer over [L, F] inputs whose input feature count is inferred.</summary>
+public abstract class RecurrentAttribute : LayerAttribute
 {
-    /// <summary>An LSTM with <paramref name="hiddenSize"/> units per direction (a constant or a <c>nameof</c>).</summary>
-    public LSTMAttribute(object hiddenSize) { HiddenSize = hiddenSize; }
+    /// <summary>A recurrent layer with <paramref name="hiddenSize"/> units per direction (a constant or a <c>nameof</c>).</summary>
+    protected RecurrentAttribute(object hiddenSize) { HiddenSize = hiddenSize; }
 
     /// <summary>Hidden units per direction: a constant or the name of an int member.</summary>
     public object HiddenSize { get; }
@@ -53,30 +53,11 @@ public sealed class LSTMAttribute : LayerAttribute
     public Sequence Return { get; set; } = Sequence.Last;
 }
 
-/// <summary>A gated recurrent unit layer over [L, F] inputs; the input feature count is inferred.</summary>
-public sealed class GRUAttribute : LayerAttribute
-{
-    /// <summary>A GRU with <paramref name="hiddenSize"/> units per direction (a constant or a <c>nameof</c>).</summary>
-    public GRUAttribute(object hiddenSize) { HiddenSize = hiddenSize; }
+/// <summary>A long short-term memory layer over [L, F] inputs.</summary>
+public sealed class LSTMAttribute(object hiddenSize) : RecurrentAttribute(hiddenSize);
 
-    /// <summary>Hidden units per direction: a constant or the name of an int member.</summary>
-    public object HiddenSize { get; }
-
-    /// <summary>Number of stacked layers: a constant or the name of an int member (default 1).</summary>
-    public object? NumLayers { get; set; }
-
-    /// <summary>Whether a second pass reads the sequence backwards; the output width doubles.</summary>
-    public bool Bidirectional { get; set; }
-
-    /// <summary>Dropout between stacked layers; needs <see cref="NumLayers"/> above 1.</summary>
-    public double Dropout { get; set; }
-
-    /// <summary>Whether the gates learn additive biases.</summary>
-    public bool Bias { get; set; } = true;
-
-    /// <summary>The final state only, or every step.</summary>
-    public Sequence Return { get; set; } = Sequence.Last;
-}
+/// <summary>A gated recurrent unit layer over [L, F] inputs.</summary>
+public sealed class GRUAttribute(object hiddenSize) : RecurrentAttribute(hiddenSize);
 
 /// <summary>Multi-head self-attention over [L, E] inputs: query, key and value are the input; E is inferred.</summary>
 public sealed class MultiheadAttentionAttribute : LayerAttribute
