@@ -8,7 +8,7 @@ namespace FashionMnistSample;
 [Model(Input = new[] { 1, 28, 28 }, Outputs = 10)]
 public partial class FashionCnn
 {
-    [Hyperparameter(16, 64, Default = 32)]
+    [Hyperparameter(16, 48, Step = 8, Default = 32)]
     public partial int Channels { get; }
 
     [Hyperparameter(32, 512, Log = true, Default = 128)]
@@ -23,8 +23,8 @@ public partial class FashionCnn
     /// <summary>The second block doubles the channels; derived sizes are plain C#.</summary>
     private int Wide => Channels * 2;
 
-    [Conv2d(nameof(Channels), 3, Padding = 1), Activate(nameof(Act)), MaxPool2d(2)]
-    [Conv2d(nameof(Wide), 3, Padding = 1), Activate(nameof(Act)), MaxPool2d(2)]
+    [Conv2d(nameof(Channels), 3, Padding = 1), BatchNorm2d, Activate(nameof(Act)), MaxPool2d(2)]
+    [Conv2d(nameof(Wide), 3, Padding = 1), BatchNorm2d, Activate(nameof(Act)), MaxPool2d(2)]
     [Flatten, Linear(nameof(Hidden)), Activate(nameof(Act)), Dropout(nameof(DropoutRate))]
     [Linear(10)]
     public partial Tensor Forward(Tensor image);

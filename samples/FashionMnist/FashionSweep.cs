@@ -16,6 +16,9 @@ public partial class FashionSweep
     [Hyperparameter(0.5, 0.99, Default = 0.9), When(nameof(Optimizer), OptimizerKind.Sgd)]
     public partial double Momentum { get; }
 
-    [Hyperparameter(32, 256, Log = true, Default = 128)]
+    [Hyperparameter(64, 256, Log = true, Default = 128)]
     public partial int BatchSize { get; }
+
+    [Hyperparameter(Choices = new object[] { ScheduleKind.Cosine, ScheduleKind.OneCycle }, Default = ScheduleKind.Cosine)]
+    public partial ScheduleKind Schedule { get; }
 }

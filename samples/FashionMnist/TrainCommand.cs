@@ -13,6 +13,7 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 2 };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per optimisation step.", DefaultValueFactory = _ => 128 };
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var schedule = new Option<ScheduleKind>("--schedule") { Description = "Learning-rate schedule over the epochs.", DefaultValueFactory = _ => ScheduleKind.Cosine };
         var seed = new Option<int>("--seed") { Description = "Seed for weights and shuffling.", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data")
         {
@@ -22,6 +23,7 @@ internal static class TrainCommand
         command.Options.Add(epochs);
         command.Options.Add(batchSize);
         command.Options.Add(learningRate);
+        command.Options.Add(schedule);
         command.Options.Add(seed);
         command.Options.Add(data);
         command.SetAction(parse => Run(
@@ -31,6 +33,7 @@ internal static class TrainCommand
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 LearningRate = parse.GetValue(learningRate),
+                Schedule = LearningRateSchedule.For(parse.GetValue(schedule)),
                 Seed = parse.GetValue(seed),
             }));
     }
@@ -50,7 +53,7 @@ internal static class TrainCommand
 
             using var model = Trainer.CreateModel<FashionCnn, FashionCnn.Hyperparameters>(FashionCnn.Hyperparameters.Default, options.Seed);
             Console.WriteLine($"model: FashionCnn {model.HyperparameterValues}");
-            Console.WriteLine($"training: {train.Count} samples, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate}, {torch.get_num_threads()} threads");
+            Console.WriteLine($"training: {train.Count} samples, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate} ({options.Schedule}), {torch.get_num_threads()} threads");
 
             var trainer = new Trainer(options);
             trainer.Fit(model, train, validation: null, TrainingCallbacks.OnEpochEnd(report =>

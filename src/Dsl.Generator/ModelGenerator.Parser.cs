@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Dsl.Generator.Helpers;
+using Dsl.Generator.Isolation;
 using Dsl.Generator.Layers;
 using Dsl.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -21,12 +22,20 @@ internal sealed class ModelParser
 
     private ModelParser(INamedTypeSymbol type) => this.type = type;
 
-    public static ParsedModel Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>Parses the model <paramref name="source"/> names, as it binds in <paramref name="compilation"/>.</summary>
+    public static ParsedModel Parse(ModelSource source, Compilation compilation, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax syntax)
+        if (source.Find(compilation, cancellationToken) is not var (type, syntax))
+            return new ParsedModel(null, EquatableArray<DiagnosticInfo>.Empty);
+        var modelAttribute = type.GetAttributes().FirstOrDefault(a =>
+            a.AttributeClass?.ToDisplayString() == TypeNames.ModelAttribute
+            && a.ApplicationSyntaxReference is { } application
+            && application.SyntaxTree == syntax.SyntaxTree
+            && syntax.Span.Contains(application.Span));
+        if (modelAttribute is null)
             return new ParsedModel(null, EquatableArray<DiagnosticInfo>.Empty);
         var parser = new ModelParser(type);
-        var model = parser.ParseModel(syntax, context.Attributes[0], cancellationToken);
+        var model = parser.ParseModel(syntax, modelAttribute, cancellationToken);
         return new ParsedModel(model, parser.diagnostics.ToEquatableArray());
     }
 

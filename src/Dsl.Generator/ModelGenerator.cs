@@ -1,27 +1,99 @@
+using System;
+using System.Collections.Immutable;
 using System.Linq;
+using Dsl.Generator.Helpers;
+using Dsl.Generator.Isolation;
 using Dsl.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Dsl.Generator;
 
 /// <summary>
-/// Expands every <c>[Model]</c> partial class into a TorchSharp module: parse (symbols to an equatable spec),
-/// check (shapes and diagnostics), emit (text).
+/// Expands every <c>[Model]</c> partial class into a TorchSharp module: find (syntax), parse (symbols to an equatable
+/// spec), check (shapes and diagnostics), emit (text).
 /// </summary>
+/// <remarks>
+/// Parsing binds attributes, which is the expensive part, so it runs only when a model's own files change: a model
+/// whose files use no type declared in another file is parsed against a compilation of just those files (see
+/// <see cref="ModelInput"/>). Only models that do use such a type are parsed against the whole compilation, which
+/// changes on every edit.
+/// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class ModelGenerator : IIncrementalGenerator
 {
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var parsed = context.SyntaxProvider
+        var inputs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 TypeNames.ModelAttribute,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (syntaxContext, cancellationToken) => ModelParser.Parse(syntaxContext, cancellationToken))
+                static (syntaxContext, cancellationToken) => ModelSource.From(syntaxContext, cancellationToken))
+            .Where(static source => source is not null)
+            .WithTrackingName(TrackingNames.ModelSources)
+            .Select(static (source, cancellationToken) => ModelInput.Read(source!, cancellationToken));
+
+        var declaredTypes = context.SyntaxProvider
+            .CreateSyntaxProvider(
+                static (node, _) => node is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax,
+                static (syntaxContext, _) => DeclaredType.From(syntaxContext.Node)!)
+            .Collect()
+            .Select(static (all, _) => all.Distinct().OrderBy(t => t.FilePath, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.DeclaredTypes);
+
+        var globalUsings = context.SyntaxProvider
+            .CreateSyntaxProvider(
+                static (node, _) => node is UsingDirectiveSyntax directive && directive.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword),
+                static (syntaxContext, _) => GlobalUsing.From((UsingDirectiveSyntax)syntaxContext.Node))
+            .Collect()
+            .Select(static (all, _) => all.OrderBy(u => u.FilePath, StringComparer.Ordinal).ThenBy(u => u.Position).ToEquatableArray())
+            .WithTrackingName(TrackingNames.GlobalUsings);
+
+        var environment = context.CompilationProvider
+            .Combine(context.ParseOptionsProvider)
+            .Combine(globalUsings)
+            .Select(static (input, _) => new IsolationEnvironment(
+                input.Left.Left.AssemblyName,
+                (CSharpCompilationOptions)input.Left.Left.Options,
+                (CSharpParseOptions)input.Left.Right,
+                input.Left.Left.References.ToImmutableArray(),
+                input.Right));
+
+        var classified = inputs
+            .Combine(declaredTypes)
+            .Combine(globalUsings)
+            .Select(static (input, _) => input.Left.Left.Classify(input.Left.Right, input.Right));
+
+        var parsedAlone = classified
+            .Where(static input => input.SelfContained)
+            .Combine(environment)
+            .Select(static (input, cancellationToken) =>
+                ModelParser.Parse(input.Left.Source, input.Right.Compile(input.Left.Source.Files, cancellationToken), cancellationToken))
             .WithTrackingName(TrackingNames.ParsedModels);
 
+        var parsedInFull = classified
+            .Where(static input => !input.SelfContained)
+            .Combine(context.CompilationProvider)
+            .Select(static (input, cancellationToken) => ModelParser.Parse(input.Left.Source, input.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.ParsedModels);
+
+        RegisterOutputs(context, parsedAlone);
+        RegisterOutputs(context, parsedInFull);
+
+        var anyModel = parsedAlone.Collect()
+            .Combine(parsedInFull.Collect())
+            .Select(static (all, _) => all.Left.Any(p => p.Model is not null) || all.Right.Any(p => p.Model is not null))
+            .WithTrackingName(TrackingNames.AnyModel);
+        context.RegisterSourceOutput(anyModel, static (spc, any) =>
+        {
+            if (any) spc.AddSource("Dsl.ModuleInitializer.g.cs", ModuleInitializerEmitter.Source);
+        });
+    }
+
+    private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParsedModel> parsed)
+    {
         var checkedModels = parsed
             .Where(static p => p.Model is not null)
             .Select(static (p, cancellationToken) => ShapeChecker.Check(p.Model!, cancellationToken))
@@ -36,14 +108,6 @@ public sealed class ModelGenerator : IIncrementalGenerator
         {
             foreach (var diagnostic in model.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
             spc.AddSource(model.Model.HintName("Model"), ModelEmitter.Emit(model));
-        });
-
-        var anyModel = parsed.Collect()
-            .Select(static (all, _) => all.Any(p => p.Model is not null))
-            .WithTrackingName(TrackingNames.AnyModel);
-        context.RegisterSourceOutput(anyModel, static (spc, any) =>
-        {
-            if (any) spc.AddSource("Dsl.ModuleInitializer.g.cs", ModuleInitializerEmitter.Source);
         });
     }
 }

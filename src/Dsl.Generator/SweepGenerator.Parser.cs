@@ -12,7 +12,12 @@ namespace Dsl.Generator;
 /// <summary>Reads a [Sweep] class into an equatable <see cref="SweepSpec"/>; reports misuse, never throws.</summary>
 internal static class SweepParser
 {
-    private const string OptimizerKind = "Dsl.Training.OptimizerKind";
+    /// <summary>The enum type each enum-valued training option takes.</summary>
+    private static readonly Dictionary<string, string> EnumOptionTypes = new()
+    {
+        ["Optimizer"] = "Dsl.Training.OptimizerKind",
+        ["Schedule"] = "Dsl.Training.ScheduleKind",
+    };
 
     /// <summary>The TrainingOptions a sweep hyperparameter may set, with the kinds it accepts.</summary>
     private static readonly Dictionary<string, HyperparameterKind[]> TrainingOptions = new()
@@ -28,6 +33,15 @@ internal static class SweepParser
         ["Epochs"] = [HyperparameterKind.Int, HyperparameterKind.Long],
         ["Nesterov"] = [HyperparameterKind.Bool],
         ["Optimizer"] = [HyperparameterKind.Enum],
+        ["Schedule"] = [HyperparameterKind.Enum],
+    };
+
+    /// <summary>How a value of each kind becomes the option's type; {0} stands for the hyperparameter.</summary>
+    private static string Conversion(string option, HyperparameterKind kind) => option switch
+    {
+        "Schedule" => "global::Dsl.Training.LearningRateSchedule.For({0})",
+        _ when kind == HyperparameterKind.Long => "(int){0}",
+        _ => "{0}",
     };
 
     public static ParsedSweep Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -103,14 +117,14 @@ internal static class SweepParser
                 continue;
             }
             if (!TrainingOptions.TryGetValue(h.Name, out var option) || !option.Contains(h.Kind)
-                || (h.Kind == HyperparameterKind.Enum && h.TypeName != "global::" + OptimizerKind))
+                || (h.Kind == HyperparameterKind.Enum && h.TypeName != "global::" + EnumOptionTypes[h.Name]))
             {
                 Report(DiagnosticDescriptors.InvalidSweep, h.Location, type.Name,
                     "declares '" + h.Name + "' (" + h.TypeName.Replace("global::", "") + "), which is not a training option; sweep hyperparameters set " +
                     string.Join(", ", TrainingOptions.Select(o => o.Key + " (" + Describe(o.Key, o.Value) + ")")));
                 continue;
             }
-            bindings.Add(new TrainingOptionBinding(h.Name, h.Name, h.Kind == HyperparameterKind.Long ? "(int)" : ""));
+            bindings.Add(new TrainingOptionBinding(h.Name, h.Name, Conversion(h.Name, h.Kind)));
         }
 
         var spec = new SweepSpec(
@@ -127,7 +141,7 @@ internal static class SweepParser
     }
 
     private static string Describe(string option, HyperparameterKind[] kinds) =>
-        option == "Optimizer" ? "OptimizerKind" : kinds[0] switch
+        EnumOptionTypes.TryGetValue(option, out var enumType) ? enumType.Substring(enumType.LastIndexOf('.') + 1) : kinds[0] switch
         {
             HyperparameterKind.Double => "double",
             HyperparameterKind.Int => "int",

@@ -22,6 +22,9 @@ internal static class TypeNames
 /// <summary>Names of the incremental pipeline steps, used by caching tests.</summary>
 internal static class TrackingNames
 {
+    public const string ModelSources = nameof(ModelSources);
+    public const string DeclaredTypes = nameof(DeclaredTypes);
+    public const string GlobalUsings = nameof(GlobalUsings);
     public const string ParsedModels = nameof(ParsedModels);
     public const string CheckedModels = nameof(CheckedModels);
     public const string Diagnostics = nameof(Diagnostics);

@@ -10,7 +10,7 @@ namespace Dsl.Generator.Tests;
 public class IncrementalCachingTests
 {
     private static readonly string[] TrackedSteps =
-        [TrackingNames.ParsedModels, TrackingNames.CheckedModels, TrackingNames.Diagnostics, TrackingNames.AnyModel];
+        [TrackingNames.ModelSources, TrackingNames.DeclaredTypes, TrackingNames.GlobalUsings, TrackingNames.ParsedModels, TrackingNames.CheckedModels, TrackingNames.Diagnostics, TrackingNames.AnyModel];
 
     private static (GeneratorDriverRunResult First, GeneratorDriverRunResult Second) RunTwice(Func<CSharpCompilation, CSharpCompilation> edit)
     {
@@ -72,6 +72,10 @@ public class IncrementalCachingTests
         if (!value.GetType().IsValueType && !seen.Add(value)) return;
         Assert.False(value is Compilation or ISymbol or SyntaxNode or SemanticModel or SyntaxTree,
             $"{path} holds a {value.GetType().Name}; cached pipeline models must be plain data.");
+        // A default ImmutableArray (an unset optional list inside parse options, say) holds nothing.
+        if (value.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>)
+            && (bool)type.GetProperty(nameof(System.Collections.Immutable.ImmutableArray<int>.IsDefault))!.GetValue(value)!)
+            return;
         if (value is IEnumerable items)
         {
             var i = 0;

@@ -17,7 +17,7 @@ internal sealed record SweepSpec(
     public string HintName(string part) => (Namespace is null ? ClassName : Namespace + "." + ClassName) + "." + part + ".g.cs";
 }
 
-/// <summary>How one sweep hyperparameter sets a TrainingOptions property (with a conversion where the types differ).</summary>
+/// <summary>How one sweep hyperparameter sets a TrainingOptions property; <paramref name="Conversion"/> is a format whose {0} stands for the value.</summary>
 internal sealed record TrainingOptionBinding(string Hyperparameter, string Option, string Conversion);
 
 /// <summary>The result of parsing one sweep class.</summary>

@@ -20,7 +20,7 @@ public enum Metric
 /// <summary>
 /// Marks a partial class as a hyperparameter sweep over a generated model. Its own [Hyperparameter] properties are
 /// training options, matched by name: LearningRate, Optimizer, Momentum, Nesterov, BatchSize, WeightDecay,
-/// LabelSmoothing, GradientClipNorm, Epochs. The generator emits a strongly typed driver: RunAsync and a command line.
+/// LabelSmoothing, GradientClipNorm, Beta1, Beta2, Epochs, and Schedule (a <see cref="Dsl.Training.ScheduleKind"/>). The generator emits a strongly typed driver: RunAsync and a command line.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class SweepAttribute : Attribute

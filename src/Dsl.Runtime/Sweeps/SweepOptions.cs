@@ -2,6 +2,7 @@ using Dsl.Search;
 using Dsl.Search.Pruners;
 using Dsl.Search.Samplers;
 using Dsl.Studies;
+using Dsl.Training;
 using static TorchSharp.torch;
 
 namespace Dsl.Sweeps;
@@ -74,6 +75,13 @@ public sealed record SweepOptions
     /// <summary>Reports the sweep as it runs; <see cref="SweepProgress.Console"/> by default, <see cref="SweepProgress.None"/> for silence.</summary>
     public ISweepProgress Progress { get; init; } = SweepProgress.Console();
 
+    /// <summary>
+    /// The training settings every trial starts from, such as a learning-rate schedule, the loss or label smoothing; null
+    /// means <see cref="TrainingOptions"/>' defaults. The sweep's hyperparameters, <see cref="Epochs"/>, the trial's seed
+    /// and <see cref="Device"/> are set on top of it.
+    /// </summary>
+    public TrainingOptions? Training { get; init; }
+
     /// <summary>Where trials train; null means the CPU.</summary>
     public Device? Device { get; init; }
 
@@ -99,6 +107,10 @@ public sealed record SweepOptions
         if (Jobs < 1) throw new ArgumentException($"Jobs must be at least 1, but is {Jobs}.", nameof(Jobs));
         if (Epochs is < 1) throw new ArgumentException($"Epochs must be at least 1, but is {Epochs}.", nameof(Epochs));
         if (MaxRetries < 0) throw new ArgumentException($"MaxRetries cannot be negative, but is {MaxRetries}.", nameof(MaxRetries));
+        if (Training?.CheckpointPath is not null)
+            throw new ArgumentException(
+                $"Training.CheckpointPath must be null in a sweep, but is '{Training.CheckpointPath}': the sweep keeps the best trial's checkpoint (best.pt) in OutputDirectory.",
+                nameof(Training));
         if (Timeout is { } timeout && timeout <= TimeSpan.Zero)
             throw new ArgumentException($"Timeout must be positive, but is {timeout}; use null for no time budget.", nameof(Timeout));
         if (HeartbeatInterval <= TimeSpan.Zero)

@@ -27,6 +27,17 @@ public abstract record LearningRateSchedule
     public static LearningRateSchedule OneCycle(double pctStart = 0.3, double divFactor = 25, double finalDivFactor = 1e4) =>
         new OneCycleSchedule(pctStart, divFactor, finalDivFactor);
 
+    /// <summary>The schedule a <see cref="ScheduleKind"/> stands for, with the usual settings.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined value.</exception>
+    public static LearningRateSchedule For(ScheduleKind kind) => kind switch
+    {
+        ScheduleKind.Constant => Constant,
+        ScheduleKind.Cosine => Cosine(),
+        ScheduleKind.WarmupCosine => Cosine().WithWarmup(1),
+        ScheduleKind.OneCycle => OneCycle(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown schedule kind; expected one of {string.Join(", ", Enum.GetNames<ScheduleKind>())}."),
+    };
+
     /// <summary>Puts a linear warm-up from <paramref name="startFactor"/> × rate to the full rate, lasting <paramref name="epochs"/> epochs, in front of this schedule.</summary>
     /// <param name="epochs">Warm-up length in epochs; fractions count in steps (0.5 is half an epoch's steps).</param>
     /// <param name="startFactor">Factor of the first step.</param>

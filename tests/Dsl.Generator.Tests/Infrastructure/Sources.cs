@@ -131,6 +131,7 @@ internal static class Sources
             [Hyperparameter(Default = Dsl.Training.OptimizerKind.Adam)] public partial Dsl.Training.OptimizerKind Optimizer { get; }
             [Hyperparameter(0.5, 0.99, Default = 0.9), When(nameof(Optimizer), Dsl.Training.OptimizerKind.Sgd)] public partial double Momentum { get; }
             [Hyperparameter(32, 256, Log = true, Default = 128)] public partial int BatchSize { get; }
+            [Hyperparameter(Default = Dsl.Training.ScheduleKind.Cosine)] public partial Dsl.Training.ScheduleKind Schedule { get; }
         }
         """;
 }

@@ -16,11 +16,12 @@ partial class FashionSweep
     public partial global::Dsl.Training.OptimizerKind Optimizer { get => HyperparameterValues.Optimizer; }
     public partial double Momentum { get => HyperparameterValues.Momentum; }
     public partial int BatchSize { get => HyperparameterValues.BatchSize; }
+    public partial global::Dsl.Training.ScheduleKind Schedule { get => HyperparameterValues.Schedule; }
 
     /// <summary>What the sweep optimises and how its hyperparameters configure training.</summary>
     public static global::Dsl.Sweeps.SweepDefinition<Hyperparameters> Definition { get; } = new(
         "FashionSweep", global::Dsl.Metric.Accuracy, global::Dsl.Studies.StudyDirection.Maximize, 4,
-        static (options, hyperparameters) => options with { LearningRate = hyperparameters.LearningRate, Optimizer = hyperparameters.Optimizer, Momentum = hyperparameters.Momentum, BatchSize = hyperparameters.BatchSize });
+        static (options, hyperparameters) => options with { LearningRate = hyperparameters.LearningRate, Optimizer = hyperparameters.Optimizer, Momentum = hyperparameters.Momentum, BatchSize = hyperparameters.BatchSize, Schedule = global::Dsl.Training.LearningRateSchedule.For(hyperparameters.Schedule) });
 
     /// <summary>The model's and the sweep's parameters together: what the samplers search.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace { get; } = global::Samples.FashionCnn.Hyperparameters.SearchSpace.Concat(Hyperparameters.SearchSpace);
@@ -45,6 +46,7 @@ partial class FashionSweep
         private readonly global::Dsl.Training.OptimizerKind _Optimizer = global::Dsl.Training.OptimizerKind.Adam;
         private readonly double _Momentum = 0.9;
         private readonly int _BatchSize = 128;
+        private readonly global::Dsl.Training.ScheduleKind _Schedule = global::Dsl.Training.ScheduleKind.Cosine;
 
         /// <summary>LearningRate: in [0.0001, 0.03] (log scale).</summary>
         public double LearningRate
@@ -94,6 +96,18 @@ partial class FashionSweep
             }
         }
 
+        /// <summary>Schedule: one of Constant, Cosine, WarmupCosine, OneCycle.</summary>
+        public global::Dsl.Training.ScheduleKind Schedule
+        {
+            get => _Schedule;
+            init
+            {
+                if (value is not (global::Dsl.Training.ScheduleKind.Constant or global::Dsl.Training.ScheduleKind.Cosine or global::Dsl.Training.ScheduleKind.WarmupCosine or global::Dsl.Training.ScheduleKind.OneCycle))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(Schedule), value, "Schedule must be one of Constant, Cosine, WarmupCosine, OneCycle.");
+                _Schedule = value;
+            }
+        }
+
         /// <summary>Every hyperparameter at its default.</summary>
         public static Hyperparameters Default { get; } = new();
 
@@ -104,6 +118,7 @@ partial class FashionSweep
             new global::Dsl.Search.CategoricalParameter("Optimizer", new object[] { global::Dsl.Training.OptimizerKind.Sgd, global::Dsl.Training.OptimizerKind.Adam, global::Dsl.Training.OptimizerKind.AdamW, global::Dsl.Training.OptimizerKind.NAdam, global::Dsl.Training.OptimizerKind.RMSprop }, 1),
             new global::Dsl.Search.FloatParameter("Momentum", 0.5, 0.99, 0.9, Log: false, Step: 0.0) { Condition = new global::Dsl.Search.ParameterCondition("Optimizer", new object[] { global::Dsl.Training.OptimizerKind.Sgd }) },
             new global::Dsl.Search.IntParameter("BatchSize", 32L, 256L, 128L, Log: true, Step: 1L),
+            new global::Dsl.Search.CategoricalParameter("Schedule", new object[] { global::Dsl.Training.ScheduleKind.Constant, global::Dsl.Training.ScheduleKind.Cosine, global::Dsl.Training.ScheduleKind.WarmupCosine, global::Dsl.Training.ScheduleKind.OneCycle }, 1),
         });
 
         /// <summary>Builds a record from a sampler's assignment; absent parameters keep their defaults.</summary>
@@ -116,17 +131,19 @@ partial class FashionSweep
                 Optimizer = values.TryGetValue("Optimizer", out var v1) ? global::Dsl.Search.ParameterValues.ToEnum<global::Dsl.Training.OptimizerKind>(v1, "Optimizer") : global::Dsl.Training.OptimizerKind.Adam,
                 Momentum = values.TryGetValue("Momentum", out var v2) ? global::Dsl.Search.ParameterValues.ToDouble(v2, "Momentum") : 0.9,
                 BatchSize = values.TryGetValue("BatchSize", out var v3) ? global::Dsl.Search.ParameterValues.ToInt32(v3, "BatchSize") : 128,
+                Schedule = values.TryGetValue("Schedule", out var v4) ? global::Dsl.Search.ParameterValues.ToEnum<global::Dsl.Training.ScheduleKind>(v4, "Schedule") : global::Dsl.Training.ScheduleKind.Cosine,
             };
         }
 
         /// <summary>The active hyperparameters as a sampler's assignment: integers as long, reals as double, choices as themselves.</summary>
         public global::System.Collections.Generic.IReadOnlyDictionary<string, object> ToValues()
         {
-            var values = new global::System.Collections.Generic.Dictionary<string, object>(4);
+            var values = new global::System.Collections.Generic.Dictionary<string, object>(5);
             values["LearningRate"] = (double)LearningRate;
             values["Optimizer"] = Optimizer;
             if (Optimizer is global::Dsl.Training.OptimizerKind.Sgd) values["Momentum"] = (double)Momentum;
             values["BatchSize"] = (long)BatchSize;
+            values["Schedule"] = Schedule;
             return values;
         }
     }

@@ -106,6 +106,26 @@ public sealed class SweepCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Enqueue_defaults_trains_the_declared_defaults_first_and_once()
+    {
+        var db = folder.File("warm.db");
+        string[] args = ["sweep", "--trials", "2", "--epochs", "1", "--storage", db, "--output", folder.File("runs"), "--sampler", "random", "--enqueue-defaults"];
+
+        var (code, _, error) = await RunAsync(args);
+        Assert.True(code == 0, error);
+        args[2] = "3";
+        (code, _, error) = await RunAsync(args);
+        Assert.True(code == 0, error);
+
+        await using var storage = Storage.Sqlite(db);
+        var trials = await storage.GetTrialsAsync("TinySweep");
+        Assert.Equal(3, trials.Count);
+        Assert.Equal(8L, trials[0].Parameters["Hidden"]);
+        Assert.Equal(0.05, trials[0].Parameters["LearningRate"]);
+        Assert.Single(trials, t => (long)t.Parameters["Hidden"] == 8 && (double)t.Parameters["LearningRate"] == 0.05);
+    }
+
+    [Fact]
     public async Task A_missing_study_in_an_existing_file_fails_with_exit_code_1()
     {
         var db = folder.File("other.db");

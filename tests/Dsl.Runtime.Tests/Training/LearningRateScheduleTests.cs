@@ -63,4 +63,23 @@ public sealed class LearningRateScheduleTests
     {
         Assert.All(Enumerable.Range(0, 20), s => Assert.Equal(1.0, LearningRateSchedule.Constant.Factor(s, 20, 5)));
     }
+
+    [Theory]
+    [InlineData(ScheduleKind.Constant, typeof(ConstantSchedule))]
+    [InlineData(ScheduleKind.Cosine, typeof(CosineSchedule))]
+    [InlineData(ScheduleKind.WarmupCosine, typeof(WarmupSchedule))]
+    [InlineData(ScheduleKind.OneCycle, typeof(OneCycleSchedule))]
+    public void Each_schedule_kind_names_its_schedule(ScheduleKind kind, Type expected)
+    {
+        var schedule = LearningRateSchedule.For(kind);
+        Assert.IsType(expected, schedule);
+        schedule.Validate();
+    }
+
+    [Fact]
+    public void An_undefined_schedule_kind_is_rejected_with_the_choices()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.For((ScheduleKind)42));
+        Assert.Contains("Constant, Cosine, WarmupCosine, OneCycle", error.Message);
+    }
 }

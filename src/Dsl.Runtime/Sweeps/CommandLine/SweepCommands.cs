@@ -54,9 +54,13 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         var retries = CommandLineOptions.Integer("--max-retries", "How often a trial interrupted by a crash or Ctrl-C is retried.", 1, 0);
         var output = CommandLineOptions.Text("--output",
             $"Folder for best.pt, best.json and the report. Default: runs/<study> (runs/{definition.Name}).", "dir");
+        var enqueueDefaults = new Option<bool>("--enqueue-defaults")
+        {
+            Description = "Train the declared default hyperparameters first (a warm start); a study gets them once, however often it is rerun.",
+        };
 
         var command = new Command("sweep", "Run the sweep, or resume its study: trains trials until the study holds --trials of them.");
-        foreach (var option in new Option[] { trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, output })
+        foreach (var option in new Option[] { trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, output, enqueueDefaults })
             command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -77,6 +81,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
                 MaxRetries = parse.GetValue(retries),
                 OutputDirectory = parse.GetValue(output),
                 Progress = host.Progress,
+                Enqueue = parse.GetValue(enqueueDefaults) ? [SweepOptions.Assignment(TModelHp.Default, TSweepHp.Default)] : [],
             };
             return await RunSweepAsync(parse.GetValue(storage) ?? studyName + ".db", options, cancellationToken);
         });

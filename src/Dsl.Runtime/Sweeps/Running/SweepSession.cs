@@ -268,7 +268,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         {
             TSweepHp sweepHp;
             (modelHp, sweepHp) = Split(claim.Parameters);
-            trainingOptions = definition.Configure(new TrainingOptions { Epochs = epochs, Seed = seed, Device = options.Device }, sweepHp);
+            trainingOptions = definition.Configure((options.Training ?? new TrainingOptions()) with { Epochs = epochs, Seed = seed, Device = options.Device }, sweepHp);
             trainingOptions.Validate();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
