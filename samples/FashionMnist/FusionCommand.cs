@@ -52,6 +52,15 @@ internal static class FusionCommand
         }
     }
 
+    /// <summary>The two views for `fusion sweep`: a stratified 90/10 train/validation split, and the test set for the final check.</summary>
+    public static Dsl.Sweeps.SweepData LoadSweepData()
+    {
+        var dataset = FashionMnist.Load(Environment.GetEnvironmentVariable(FashionMnist.EnvironmentVariable));
+        Console.WriteLine($"data: {dataset.Source}");
+        using var all = TwoViews(dataset.Train);
+        return Dsl.Sweeps.SweepData.Split(all, validationFraction: 0.1, seed: 0, test: TwoViews(dataset.Test));
+    }
+
     private static TensorDataset TwoViews(LabeledImages images)
     {
         var (pixels, labels) = images.ToTensors();

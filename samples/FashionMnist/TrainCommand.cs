@@ -18,7 +18,8 @@ internal static class TrainCommand
         var data = new Option<string?>("--data")
         {
             Description = "Folder with the Fashion-MNIST IDX files. Default: $DSL_FASHION_MNIST_DIR, then " +
-                          "/usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist), then the embedded subset.",
+                          "/usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist), then the embedded subset. " +
+                          "'embedded' picks the embedded 6,000/1,000 subset.",
         };
         command.Options.Add(epochs);
         command.Options.Add(batchSize);

@@ -13,6 +13,9 @@ public static class FashionMnist
     public const string SystemDirectory = "/usr/share/datasets/fashion-mnist";
 
     internal const string ResourcePrefix = "Dsl.Datasets.Embedded.";
+
+    /// <summary>A directory value that asks for the embedded subset even when the full dataset is installed.</summary>
+    public const string EmbeddedKeyword = "embedded";
     internal const string TrainImagesFile = "train-images-idx3-ubyte.gz";
     internal const string TrainLabelsFile = "train-labels-idx1-ubyte.gz";
     internal const string TestImagesFile = "t10k-images-idx3-ubyte.gz";
@@ -28,13 +31,18 @@ public static class FashionMnist
     /// <summary>
     /// Loads the training and test sets. A <paramref name="directory"/> or <c>DSL_FASHION_MNIST_DIR</c> that is given must hold
     /// valid files; otherwise the Debian package folder is used if installed, else the embedded 6,000/1,000 subset.
+    /// The value <c>embedded</c> (<see cref="EmbeddedKeyword"/>) asks for the embedded subset directly.
     /// </summary>
     public static FashionMnistData Load(string? directory = null) =>
         Load(directory, Environment.GetEnvironmentVariable(EnvironmentVariable), SystemDirectory, typeof(FashionMnist).Assembly);
 
+    private static bool IsEmbeddedKeyword(string? value) => string.Equals(value?.Trim(), EmbeddedKeyword, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Test seam: the same lookup with the environment value, system folder and resource assembly supplied.</summary>
     internal static FashionMnistData Load(string? directory, string? environmentDirectory, string systemDirectory, Assembly resourceAssembly)
     {
+        if (IsEmbeddedKeyword(directory) || (directory is null && IsEmbeddedKeyword(environmentDirectory)))
+            return LoadEmbedded(resourceAssembly, $"  - '{EmbeddedKeyword}' asked for the embedded subset");
         if (directory is not null)
         {
             return LoadGivenDirectory(
@@ -64,6 +72,12 @@ public static class FashionMnist
                 () => FromDirectory(systemDirectory, source, DatasetSourceKind.SystemPackage));
         }
 
+        return LoadEmbedded(resourceAssembly, $"  - {EnvironmentVariable} environment variable: not set", $"  - {systemDirectory} (Debian package dataset-fashion-mnist): {systemMissing}");
+    }
+
+    /// <summary>The embedded 6,000/1,000 subset; <paramref name="looked"/> lists the places already tried, for the error.</summary>
+    private static FashionMnistData LoadEmbedded(Assembly resourceAssembly, params string[] looked)
+    {
         var streams = Files.Select(f => resourceAssembly.GetManifestResourceStream(ResourcePrefix + f)).ToArray();
         try
         {
@@ -72,8 +86,7 @@ public static class FashionMnist
                 var missingResources = Files.Where((_, i) => streams[i] is null).Select(f => ResourcePrefix + f);
                 throw new DatasetException(
                     "Fashion-MNIST was not found. Looked for " + string.Join(", ", Files) + " in:" + Environment.NewLine
-                    + $"  - the {EnvironmentVariable} environment variable: not set" + Environment.NewLine
-                    + $"  - {systemDirectory} (Debian package dataset-fashion-mnist): {systemMissing}" + Environment.NewLine
+                    + string.Concat(looked.Select(l => l + Environment.NewLine))
                     + $"  - the embedded subset in assembly {resourceAssembly.GetName().Name}: missing resource(s) {string.Join(", ", missingResources)}"
                     + Environment.NewLine + FixHint);
             }

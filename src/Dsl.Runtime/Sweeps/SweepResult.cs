@@ -22,7 +22,7 @@ public sealed record SweepBest<TModelHyperparameters, TSweepHyperparameters>(
 
 /// <summary>What a sweep produced: every trial of its study, the best one typed, and its checkpoint.</summary>
 public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparameters>
-    where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHyperparameters>
+    where TModel : nn.Module, IGeneratedModel<TModel, TModelHyperparameters>
     where TModelHyperparameters : IHyperparameters<TModelHyperparameters>
     where TSweepHyperparameters : IHyperparameters<TSweepHyperparameters>
 {

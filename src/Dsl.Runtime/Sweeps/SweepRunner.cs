@@ -36,7 +36,7 @@ public static class SweepRunner
         SweepData data,
         SweepOptions? options = null,
         CancellationToken cancellationToken = default)
-        where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHyperparameters>
+        where TModel : nn.Module, IGeneratedModel<TModel, TModelHyperparameters>
         where TModelHyperparameters : IHyperparameters<TModelHyperparameters>
         where TSweepHyperparameters : IHyperparameters<TSweepHyperparameters>
     {

@@ -28,5 +28,16 @@ internal sealed class ModelAdapter
 
     public static ModelAdapter From(nn.Module<Tensor, Tensor, Tensor> module) => new(module, 2, inputs => module.call(inputs[0], inputs[1]));
 
+    /// <summary>Adapts a module whose arity is known only at run time (a generic sweep's model).</summary>
+    /// <exception cref="ArgumentException">The module does not take one or two tensors to a tensor.</exception>
+    public static ModelAdapter FromAny(nn.Module module) => module switch
+    {
+        nn.Module<Tensor, Tensor> single => From(single),
+        nn.Module<Tensor, Tensor, Tensor> pair => From(pair),
+        _ => throw new ArgumentException(
+            $"{module.GetType().Name} is not a module from one or two tensors to a tensor; the trainer takes nn.Module<Tensor, Tensor> or nn.Module<Tensor, Tensor, Tensor>.",
+            nameof(module)),
+    };
+
     public Tensor Forward(Tensor[] inputs) => forward(inputs);
 }

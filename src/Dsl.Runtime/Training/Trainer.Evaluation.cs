@@ -24,6 +24,10 @@ public sealed partial class Trainer
         return EvaluatePublic(ModelAdapter.From(model), data, cancellationToken);
     }
 
+    /// <summary>Evaluates a model of either arity; the sweep runner's entry, whose model type is generic.</summary>
+    internal Evaluation Evaluate(ModelAdapter model, TensorDataset data, CancellationToken cancellationToken = default) =>
+        EvaluatePublic(model, data, cancellationToken);
+
     /// <summary>The model's outputs for every row of <paramref name="inputs"/> (batch-first), in eval mode, on the CPU; the caller owns the result.</summary>
     public Tensor Predict(nn.Module<Tensor, Tensor> model, Tensor inputs)
     {

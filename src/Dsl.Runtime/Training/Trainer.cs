@@ -86,6 +86,10 @@ public sealed partial class Trainer
         return Run(ModelAdapter.From(model), train, validation, callback, null, cancellationToken);
     }
 
+    /// <summary>Trains a model of either arity; the sweep runner's entry, whose model type is generic.</summary>
+    internal TrainingResult Fit(ModelAdapter model, TensorDataset train, TensorDataset? validation, ITrainingCallback? callback, CancellationToken cancellationToken) =>
+        Run(model, train, validation, callback, null, cancellationToken);
+
     /// <summary>
     /// Continues the run whose resumable checkpoint (see <see cref="TrainingOptions.CheckpointPath"/>) is at
     /// <paramref name="checkpointPath"/>: loads the weights into <paramref name="model"/>, restores the optimizer state,

@@ -78,6 +78,27 @@ public sealed class FashionMnistLookupTests : IDisposable
         Assert.Equal("embedded subset (6,000 train / 1,000 test)", data.Source);
     }
 
+    [Theory]
+    [InlineData("embedded", null)]
+    [InlineData(null, " Embedded ")]
+    public void The_embedded_keyword_picks_the_subset_over_an_installed_dataset(string? directory, string? environment)
+    {
+        var systemDir = files.WriteDataset("system", 13, 5);
+
+        var data = FashionMnist.Load(directory, environment, systemDir, Runtime);
+
+        Assert.Equal(DatasetSourceKind.EmbeddedSubset, data.SourceKind);
+    }
+
+    [Fact]
+    public void The_embedded_keyword_without_the_subset_says_so()
+    {
+        var error = Assert.Throws<DatasetException>(() => FashionMnist.Load("embedded", null, Absent, NoResources));
+
+        Assert.Contains("'embedded' asked for the embedded subset", error.Message);
+        Assert.Contains("missing resource(s)", error.Message);
+    }
+
     [Fact]
     public void Incomplete_system_directory_falls_through_to_embedded()
     {

@@ -29,7 +29,7 @@ public static class SweepCommandLine
     /// <param name="loadData">Loads the data; called only by the <c>sweep</c> command, which disposes it.</param>
     public static Task<int> RunAsync<TModel, TModelHyperparameters, TSweepHyperparameters>(
         SweepDefinition<TSweepHyperparameters> definition, string[] args, Func<SweepData> loadData)
-        where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHyperparameters>
+        where TModel : nn.Module, IGeneratedModel<TModel, TModelHyperparameters>
         where TModelHyperparameters : IHyperparameters<TModelHyperparameters>
         where TSweepHyperparameters : IHyperparameters<TSweepHyperparameters>
     {
@@ -48,7 +48,7 @@ public static class SweepCommandLine
         TextWriter output,
         TextWriter error,
         CancellationToken cancellationToken = default)
-        where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHyperparameters>
+        where TModel : nn.Module, IGeneratedModel<TModel, TModelHyperparameters>
         where TModelHyperparameters : IHyperparameters<TModelHyperparameters>
         where TSweepHyperparameters : IHyperparameters<TSweepHyperparameters>
     {
@@ -60,7 +60,7 @@ public static class SweepCommandLine
 
     private static async Task<int> RunAsync<TModel, TModelHp, TSweepHp>(
         SweepDefinition<TSweepHp> definition, string[] args, Func<SweepData> loadData, CommandLineHost host, CancellationToken cancellationToken)
-        where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHp>
+        where TModel : nn.Module, IGeneratedModel<TModel, TModelHp>
         where TModelHp : IHyperparameters<TModelHp>
         where TSweepHp : IHyperparameters<TSweepHp>
     {

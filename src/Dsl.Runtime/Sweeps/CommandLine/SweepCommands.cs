@@ -14,7 +14,7 @@ namespace Dsl.Sweeps;
 
 /// <summary>The four commands of a sweep's command line and what they do.</summary>
 internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<TSweepHp> definition, Func<SweepData> loadData, CommandLineHost host)
-    where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHp>
+    where TModel : nn.Module, IGeneratedModel<TModel, TModelHp>
     where TModelHp : IHyperparameters<TModelHp>
     where TSweepHp : IHyperparameters<TSweepHp>
 {

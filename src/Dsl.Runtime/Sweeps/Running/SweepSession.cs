@@ -19,7 +19,7 @@ namespace Dsl.Sweeps;
 /// calls are awaited synchronously there, which costs nothing with SQLite (its async methods complete synchronously).
 /// </remarks>
 internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
-    where TModel : nn.Module<Tensor, Tensor>, IGeneratedModel<TModel, TModelHp>
+    where TModel : nn.Module, IGeneratedModel<TModel, TModelHp>
     where TModelHp : IHyperparameters<TModelHp>
     where TSweepHp : IHyperparameters<TSweepHp>
 {
@@ -283,7 +283,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         try
         {
             lock (ModelCreation) model = Trainer.CreateModel<TModel, TModelHp>(modelHp, seed, options.Device);
-            var result = new Trainer(trainingOptions).Fit(model, data.Train, data.Validation, callback, training.Token);
+            var result = new Trainer(trainingOptions).Fit(ModelAdapter.FromAny(model), data.Train, data.Validation, callback, training.Token);
             if (callback.Lost) return Lost(callback.EpochsTrained);
 
             switch (result.Outcome)
@@ -380,7 +380,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
     {
         using var scope = NewDisposeScope();
         using var model = Checkpoint.Load<TModel, TModelHp>(checkpoint, options.Device);
-        return new Trainer(new TrainingOptions { Device = options.Device }).Evaluate(model, data.Test!);
+        return new Trainer(new TrainingOptions { Device = options.Device }).Evaluate(ModelAdapter.FromAny(model), data.Test!);
     }
 
     private void WriteBestJson(TrialRecord best)
