@@ -166,7 +166,12 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
                 }
                 else
                 {
-                    choices.AddRange(members.Select(m => typeName + "." + m.Name));
+                    // Members marked [ExcludeFromSearch] (Activation.Softmax, say) are searched only when listed, or when they are the default.
+                    var defaultMember = defaultConstant is { Kind: TypedConstantKind.Enum } enumDefault ? enumDefault.Value : null;
+                    choices.AddRange(members
+                        .Where(m => !m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.ExcludeFromSearchAttribute)
+                                    || Equals(m.ConstantValue, defaultMember))
+                        .Select(m => typeName + "." + m.Name));
                 }
                 break;
             case HyperparameterKind.String:

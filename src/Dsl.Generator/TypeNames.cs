@@ -8,6 +8,7 @@ internal static class TypeNames
     public const string HyperparameterAttribute = "Dsl.HyperparameterAttribute";
     public const string WhenAttribute = "Dsl.WhenAttribute";
     public const string ShapeAttribute = "Dsl.ShapeAttribute";
+    public const string ExcludeFromSearchAttribute = "Dsl.ExcludeFromSearchAttribute";
     public const string LayerAttributeBase = "Dsl.LayerAttribute";
     public const string ActivationEnum = "Dsl.Activation";
     public const string TorchTensor = "TorchSharp.torch.Tensor";

@@ -19,6 +19,8 @@ public class DiagnosticsTests
         { "DSL0002", Model(Forward, attribute: "[Model(Input = new[] { 0, 4 })]"), "Model(Input = new[] { 0, 4 })", "every size must be positive" },
         { "DSL0003", Model("[Linear(\"Missing\"), Linear(2)] public partial Tensor Forward(Tensor x);"), "Linear(\"Missing\")", "'Missing' does not name a property or field of 'M'" },
         { "DSL0004", Model("double Ratio => 0.5;\n[Linear(nameof(Ratio)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Linear(nameof(Ratio))", "needs an int size, but 'Ratio' is of type 'double'" },
+        { "DSL0004", Model("int Count => 2;\n[LayerNorm(Eps = nameof(Count)), Linear(2)] public partial Tensor Forward(Tensor x);"), "LayerNorm(Eps = nameof(Count))", "needs a double Eps, but 'Count' is of type 'int'" },
+        { "DSL0003", Model("[MultiheadAttention(1, Dropout = \"Missing\"), Flatten, Linear(2)] public partial Tensor Forward([Shape(3, 4)] Tensor x);"), "MultiheadAttention(1, Dropout = \"Missing\")", "'Missing' does not name a property or field of 'M'" },
         { "DSL0005", Model("[Hyperparameter(8, 4)] public partial int H { get; }\n" + Forward), "Hyperparameter(8, 4)", "min 8 >= max 4" },
         { "DSL0006", Model("[Hyperparameter(0.0, 1.0, Log = true)] public partial double H { get; }\n" + Forward), "Hyperparameter(0.0, 1.0, Log = true)", "min is 0" },
         { "DSL0007", Model("[Hyperparameter(1, 4, Default = 9)] public partial int H { get; }\n" + Forward), "Hyperparameter(1, 4, Default = 9)", "default 9, outside its range [1, 4]" },

@@ -96,12 +96,22 @@ internal sealed class LayerReader(
         return true;
     }
 
-    /// <summary>A named real constant with a default.</summary>
-    public void NamedReal(string name, string property, double fallback)
+    /// <summary>
+    /// A named real: a constant, <paramref name="fallback"/> when absent, or nameof(a double member). Returns whether it
+    /// is a constant (which the caller range-checks); a member is checked here and reported when unknown or mistyped.
+    /// </summary>
+    public bool NamedReal(string name, string property, double fallback, out bool valid)
     {
         var raw = attribute.NamedArguments.FirstOrDefault(n => n.Key == property).Value.Value;
-        var value = raw switch { int i => i, double d => d, float f => f, _ => fallback };
+        if (raw is string member)
+        {
+            valid = Member(name, member, "a double " + property, t => t.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
+            return false;
+        }
+        valid = true;
+        var value = raw switch { int i => i, long l => l, double d => d, float f => f, null => fallback, _ => double.NaN };
         Arguments.Add(new LayerArgument(name, Format(value), null, Format(value)));
+        return true;
     }
 
     /// <summary>An enum value of <paramref name="enumType"/>, or nameof(a member of that type).</summary>

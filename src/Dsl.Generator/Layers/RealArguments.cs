@@ -4,13 +4,16 @@ using Dsl.Generator.Model;
 
 namespace Dsl.Generator.Layers;
 
-/// <summary>Real-valued constants (eps, momentum, dropout) read through <see cref="LayerReader"/> and then range-checked.</summary>
+/// <summary>Real-valued arguments (eps, momentum, dropout) read through <see cref="LayerReader"/>; constants are then range-checked.</summary>
 internal static class RealArguments
 {
-    /// <summary>Reads <paramref name="property"/> (or <paramref name="fallback"/>) and reports it unless it is finite and <paramref name="valid"/> accepts it.</summary>
+    /// <summary>
+    /// Reads <paramref name="property"/> (or <paramref name="fallback"/>) and reports a constant unless it is finite and
+    /// <paramref name="valid"/> accepts it; a nameof member is range-checked at run time by its hyperparameter's range.
+    /// </summary>
     public static bool Read(LayerReader r, string name, string property, double fallback, Func<double, bool> valid, string requirement)
     {
-        r.NamedReal(name, property, fallback);
+        if (!r.NamedReal(name, property, fallback, out var memberFound)) return memberFound;
         var value = Value(r.Arguments[r.Arguments.Count - 1]);
         if (value is { } v && !double.IsNaN(v) && !double.IsInfinity(v) && valid(v)) return true;
         r.Fail(property + " must be " + requirement + ", but is " + Describe(value));

@@ -17,6 +17,7 @@ public enum Activation
     LeakyReLU,
     /// <summary>Exponential linear unit.</summary>
     ELU,
-    /// <summary>Softmax over the last dimension: each row becomes a probability distribution.</summary>
+    /// <summary>Softmax over the last dimension: each row becomes a probability distribution; searched only when listed in Choices.</summary>
+    [ExcludeFromSearch]
     Softmax,
 }

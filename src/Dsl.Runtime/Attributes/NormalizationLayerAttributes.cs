@@ -5,11 +5,11 @@ namespace Dsl;
 /// <summary>Batch normalization over [F] or [C, L] inputs; the feature or channel count is inferred.</summary>
 public sealed class BatchNorm1dAttribute : LayerAttribute
 {
-    /// <summary>Value added to the variance for numerical stability.</summary>
-    public double Eps { get; set; } = 1e-5;
+    /// <summary>Value added to the variance for numerical stability: a constant (default 1e-5) or the name of a double member.</summary>
+    public object? Eps { get; set; }
 
-    /// <summary>Weight of the current batch in the running statistics.</summary>
-    public double Momentum { get; set; } = 0.1;
+    /// <summary>Weight of the current batch in the running statistics: a constant (default 0.1) or the name of a double member.</summary>
+    public object? Momentum { get; set; }
 
     /// <summary>Whether the layer learns a per-feature scale and shift.</summary>
     public bool Affine { get; set; } = true;
@@ -18,11 +18,11 @@ public sealed class BatchNorm1dAttribute : LayerAttribute
 /// <summary>Batch normalization over [C, H, W] inputs; the channel count is inferred.</summary>
 public sealed class BatchNorm2dAttribute : LayerAttribute
 {
-    /// <summary>Value added to the variance for numerical stability.</summary>
-    public double Eps { get; set; } = 1e-5;
+    /// <summary>Value added to the variance for numerical stability: a constant (default 1e-5) or the name of a double member.</summary>
+    public object? Eps { get; set; }
 
-    /// <summary>Weight of the current batch in the running statistics.</summary>
-    public double Momentum { get; set; } = 0.1;
+    /// <summary>Weight of the current batch in the running statistics: a constant (default 0.1) or the name of a double member.</summary>
+    public object? Momentum { get; set; }
 
     /// <summary>Whether the layer learns a per-channel scale and shift.</summary>
     public bool Affine { get; set; } = true;
@@ -31,8 +31,8 @@ public sealed class BatchNorm2dAttribute : LayerAttribute
 /// <summary>Layer normalization over the last dimension of the input, whose size is inferred.</summary>
 public sealed class LayerNormAttribute : LayerAttribute
 {
-    /// <summary>Value added to the variance for numerical stability.</summary>
-    public double Eps { get; set; } = 1e-5;
+    /// <summary>Value added to the variance for numerical stability: a constant (default 1e-5) or the name of a double member.</summary>
+    public object? Eps { get; set; }
 
     /// <summary>Whether the layer learns an element-wise scale and shift (PyTorch's elementwise_affine).</summary>
     public bool Affine { get; set; } = true;

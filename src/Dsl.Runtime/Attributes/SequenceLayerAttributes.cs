@@ -43,8 +43,8 @@ public abstract class RecurrentAttribute : LayerAttribute
     /// <summary>Whether a second pass reads the sequence backwards; the output width doubles.</summary>
     public bool Bidirectional { get; set; }
 
-    /// <summary>Dropout between stacked layers; needs <see cref="NumLayers"/> above 1.</summary>
-    public double Dropout { get; set; }
+    /// <summary>Dropout between stacked layers: a constant (default 0) or the name of a double member; needs <see cref="NumLayers"/> above 1.</summary>
+    public object? Dropout { get; set; }
 
     /// <summary>Whether the gates learn additive biases.</summary>
     public bool Bias { get; set; } = true;
@@ -68,8 +68,8 @@ public sealed class MultiheadAttentionAttribute : LayerAttribute
     /// <summary>Number of heads: a constant or the name of an int member.</summary>
     public object NumHeads { get; }
 
-    /// <summary>Dropout on the attention weights.</summary>
-    public double Dropout { get; set; }
+    /// <summary>Dropout on the attention weights: a constant (default 0) or the name of a double member.</summary>
+    public object? Dropout { get; set; }
 
     /// <summary>Whether the input and output projections learn biases.</summary>
     public bool Bias { get; set; } = true;

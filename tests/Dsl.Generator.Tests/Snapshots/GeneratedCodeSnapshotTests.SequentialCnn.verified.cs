@@ -146,14 +146,14 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
             }
         }
 
-        /// <summary>Act: one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU, Softmax.</summary>
+        /// <summary>Act: one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU.</summary>
         public global::Dsl.Activation Act
         {
             get => _Act;
             init
             {
-                if (value is not (global::Dsl.Activation.ReLU or global::Dsl.Activation.GELU or global::Dsl.Activation.SiLU or global::Dsl.Activation.Tanh or global::Dsl.Activation.Sigmoid or global::Dsl.Activation.LeakyReLU or global::Dsl.Activation.ELU or global::Dsl.Activation.Softmax))
-                    throw new global::System.ArgumentOutOfRangeException(nameof(Act), value, "Act must be one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU, Softmax.");
+                if (value is not (global::Dsl.Activation.ReLU or global::Dsl.Activation.GELU or global::Dsl.Activation.SiLU or global::Dsl.Activation.Tanh or global::Dsl.Activation.Sigmoid or global::Dsl.Activation.LeakyReLU or global::Dsl.Activation.ELU))
+                    throw new global::System.ArgumentOutOfRangeException(nameof(Act), value, "Act must be one of ReLU, GELU, SiLU, Tanh, Sigmoid, LeakyReLU, ELU.");
                 _Act = value;
             }
         }
@@ -167,7 +167,7 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
             new global::Dsl.Search.IntParameter("Channels", 16L, 64L, 32L, Log: false, Step: 1L),
             new global::Dsl.Search.IntParameter("Hidden", 32L, 512L, 128L, Log: true, Step: 1L),
             new global::Dsl.Search.FloatParameter("DropoutRate", 0.0, 0.5, 0.25, Log: false, Step: 0.0),
-            new global::Dsl.Search.CategoricalParameter("Act", new object[] { global::Dsl.Activation.ReLU, global::Dsl.Activation.GELU, global::Dsl.Activation.SiLU, global::Dsl.Activation.Tanh, global::Dsl.Activation.Sigmoid, global::Dsl.Activation.LeakyReLU, global::Dsl.Activation.ELU, global::Dsl.Activation.Softmax }, 0),
+            new global::Dsl.Search.CategoricalParameter("Act", new object[] { global::Dsl.Activation.ReLU, global::Dsl.Activation.GELU, global::Dsl.Activation.SiLU, global::Dsl.Activation.Tanh, global::Dsl.Activation.Sigmoid, global::Dsl.Activation.LeakyReLU, global::Dsl.Activation.ELU }, 0),
         });
 
         /// <summary>Builds a record from a sampler's assignment; absent parameters keep their defaults.</summary>
