@@ -54,6 +54,8 @@ public abstract class StudyStorageContract : IAsyncLifetime
         Assert.Equal(claim.StartedAt + TimeSpan.FromSeconds(30), trial.FinishedAt);
         Assert.Equal("runs/0.pt", trial.Attributes["checkpoint"]);
         Assert.Equal("w1", trial.Attributes[TrialAttributeKeys.Worker]);
+        Assert.Equal("w1", trial.WorkerId);
+        Assert.Null(trial.RetryOf);
         Assert.Null(trial.Error);
     }
 
@@ -193,6 +195,8 @@ public abstract class StudyStorageContract : IAsyncLifetime
         Assert.Equal(recovered.Error, trials[0].Error);
         Assert.Equal(trials[0].Parameters, trials[2].Parameters);
         Assert.Equal("0", trials[2].Attributes[TrialAttributeKeys.RetryOf]);
+        Assert.Equal(0, trials[2].RetryOf);
+        Assert.Equal(("alive", (DateTimeOffset?)Time.GetUtcNow()), (trials[1].WorkerId, trials[1].HeartbeatAt));
         await Assert.ThrowsAsync<TrialStateException>(() => Store.FinishTrialAsync("study", 0, TrialResult.Complete(1)));
 
         var retry = await Store.ClaimTrialAsync("study", "dead-again", Sampler);

@@ -32,7 +32,12 @@ internal static class StoreTime
     public static string Format(DateTimeOffset time) =>
         time.UtcDateTime.ToString(Pattern, System.Globalization.CultureInfo.InvariantCulture);
 
+    private const System.Globalization.DateTimeStyles Styles =
+        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal;
+
     public static DateTimeOffset Parse(string text) =>
-        DateTimeOffset.ParseExact(text, Pattern, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        DateTimeOffset.ParseExact(text, Pattern, System.Globalization.CultureInfo.InvariantCulture, Styles);
+
+    public static bool TryParse(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParseExact(text, Pattern, System.Globalization.CultureInfo.InvariantCulture, Styles, out time);
 }

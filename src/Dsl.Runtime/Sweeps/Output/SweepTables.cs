@@ -109,9 +109,9 @@ internal static class SweepTables
 
     /// <summary>The trial this one retries, whether the store (crash recovery) or the runner (cancellation) enqueued it.</summary>
     public static int? RetryOf(TrialRecord trial) =>
-        (trial.Attributes.TryGetValue(TrialAttributeKeys.RetryOf, out var text)
-         || trial.Attributes.TryGetValue(SweepAttributeKeys.RetryOf, out text))
-        && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)
-            ? number
-            : null;
+        trial.RetryOf
+        ?? (trial.Attributes.TryGetValue(SweepAttributeKeys.RetryOf, out var text)
+            && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? number
+                : null);
 }
