@@ -73,35 +73,34 @@ public sealed class GeneratorBenchmark : IBenchmark
         Console.Error.WriteLine($"generator: full runs {string.Join(", ", full.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))} ms");
         yield return new BenchResult("generator_ms_per_model", Median(full) / Models, null, "ms");
 
-        var edits = new List<double>();
         var incremental = Driver(trackSteps: false).RunGenerators(compilation);
         var current = compilation;
-        for (var i = 1; i <= runs + WarmUps; i++)
-        {
-            current = EditUnrelated(current, i);
-            var watch = Stopwatch.StartNew();
-            incremental = incremental.RunGenerators(current);
-            watch.Stop();
-            if (i > WarmUps) edits.Add(watch.Elapsed.TotalMilliseconds);
-            if (i == runs + WarmUps) Console.Error.WriteLine($"generator: Roslyn's own timing of the last edit run: {incremental.GetTimingInfo().ElapsedTime.TotalMilliseconds:F2} ms");
-        }
+        var edits = TimeEdits(ref incremental, ref current, EditUnrelated, runs);
+        Console.Error.WriteLine($"generator: Roslyn's own timing of the last edit run: {incremental.GetTimingInfo().ElapsedTime.TotalMilliseconds:F2} ms");
         CheckUnrelatedEditIsCached(compilation);
         Console.Error.WriteLine($"generator: unrelated edits {string.Join(", ", edits.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} ms");
         Console.Error.WriteLine($"generator: for scale, binding every attribute of the model classes after such an edit takes {BindingFloor(current, runs):F0} ms");
         yield return new BenchResult("generator_ms_unrelated_edit", Median(edits), null, "ms");
 
         // Typing in one model's file: only that model is parsed again.
-        var modelEdits = new List<double>();
-        for (var i = 1; i <= runs + WarmUps; i++)
-        {
-            current = EditModel(current, i);
-            var watch = Stopwatch.StartNew();
-            incremental = incremental.RunGenerators(current);
-            watch.Stop();
-            if (i > WarmUps) modelEdits.Add(watch.Elapsed.TotalMilliseconds);
-        }
+        var modelEdits = TimeEdits(ref incremental, ref current, EditModel, runs);
         Console.Error.WriteLine($"generator: edits in one model's file {string.Join(", ", modelEdits.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} ms");
         yield return new BenchResult("generator_ms_model_edit", Median(modelEdits), null, "ms");
+    }
+
+    /// <summary>Applies <paramref name="edit"/> <see cref="WarmUps"/> + <paramref name="runs"/> times, timing each incremental rerun after the warm-ups.</summary>
+    private static List<double> TimeEdits(ref GeneratorDriver driver, ref CSharpCompilation compilation, Func<CSharpCompilation, int, CSharpCompilation> edit, int runs)
+    {
+        var times = new List<double>();
+        for (var i = 1; i <= runs + WarmUps; i++)
+        {
+            compilation = edit(compilation, i);
+            var watch = Stopwatch.StartNew();
+            driver = driver.RunGenerators(compilation);
+            watch.Stop();
+            if (i > WarmUps) times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return times;
     }
 
     private static GeneratorDriver Driver(bool trackSteps) =>

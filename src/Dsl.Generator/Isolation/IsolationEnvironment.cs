@@ -14,6 +14,11 @@ namespace Dsl.Generator.Isolation;
 /// metadata references and the project's <c>global using</c> directives. It changes only when the project's
 /// settings, references or global usings do, never on an ordinary edit.
 /// </summary>
+/// <remarks>
+/// It is the one pipeline value that holds a compiler object: a base compilation of the references and the global
+/// usings alone, built on first use. It holds no user code, so keeping it alive keeps no old syntax trees or symbols of
+/// the user's project alive, and it is replaced only together with the references.
+/// </remarks>
 internal sealed class IsolationEnvironment(
     string? assemblyName,
     CSharpCompilationOptions options,
