@@ -15,8 +15,8 @@ internal sealed class Conv1dLayer : LayerDefinition
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
         if (!report.RequireRank(layer, input, 2, "[channels, length]")) return null;
-        var kernel = Dim.From(layer.Find("kernel_size")!);
-        var length = ShapeMath.SlidingWindow(input[1], kernel, layer.Constant("stride"), layer.Constant("padding"), layer.Constant("dilation"));
+        var kernel = layer.Dim("kernel_size");
+        var length = ShapeMath.SlidingWindow(input[1], kernel, layer.Dim("stride"), layer.Dim("padding"), layer.Dim("dilation"));
         if (length.Value is <= 0)
         {
             report.Mismatch(layer, "with kernel " + kernel.Display + " does not fit its " + ShapeMath.Describe(input) +
@@ -39,8 +39,8 @@ internal static class ConvolutionArguments
 {
     public static bool Read(LayerReader r)
     {
-        var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Int("stride", "Stride", 1, 1)
-                 & r.Int("padding", "Padding", 0, 0) & r.Int("dilation", "Dilation", 1, 1);
+        var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Count("stride", "Stride", 1, 1)
+                 & r.Count("padding", "Padding", 0, 0) & r.Count("dilation", "Dilation", 1, 1);
         r.Bool("bias", "Bias", true);
         return ok;
     }

@@ -38,8 +38,8 @@ internal sealed class Conv2dLayer : LayerDefinition
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
         if (!report.RequireRank(layer, input, 3, "[channels, height, width]")) return null;
-        var kernel = Dim.From(layer.Find("kernel_size")!);
-        var (stride, padding, dilation) = (layer.Constant("stride"), layer.Constant("padding"), layer.Constant("dilation"));
+        var kernel = layer.Dim("kernel_size");
+        var (stride, padding, dilation) = (layer.Dim("stride"), layer.Dim("padding"), layer.Dim("dilation"));
         var height = ShapeMath.SlidingWindow(input[1], kernel, stride, padding, dilation);
         var width = ShapeMath.SlidingWindow(input[2], kernel, stride, padding, dilation);
         return Pooling.Fits(layer, input, height, width, "kernel " + kernel.Display, report)
@@ -68,10 +68,12 @@ internal static class Pooling
 
     public static bool ReadWindow(LayerReader r)
     {
-        if (!r.Int("kernel_size", 0, 1)) return false;
-        var kernel = r.Arguments[r.Arguments.Count - 1].Constant!.Value;
-        var ok = r.Int("stride", "Stride", (int)kernel, 1) & r.Int("padding", "Padding", 0, 0);
-        if (ok && r.Arguments.Last().Constant * 2 > kernel)
+        if (!r.Size("kernel_size", 0)) return false;
+        var kernel = r.Arguments[r.Arguments.Count - 1];
+        // Without a Stride the window steps by its own size, constant or not.
+        var ok = r.HasNamed("Stride") ? r.Count("stride", "Stride", 1, 1) : r.Copy(kernel, "stride");
+        ok &= r.Count("padding", "Padding", 0, 0);
+        if (ok && kernel.Constant is { } size && r.Arguments.Last().Constant * 2 > size)
         {
             r.Fail("padding must be at most half the kernel size");
             return false;
@@ -82,9 +84,10 @@ internal static class Pooling
     public static List<Dim>? InferWindow(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
         if (!report.RequireRank(layer, input, 3, "[channels, height, width]")) return null;
-        var kernel = Dim.From(layer.Find("kernel_size")!);
-        var height = ShapeMath.SlidingWindow(input[1], kernel, layer.Constant("stride"), layer.Constant("padding"));
-        var width = ShapeMath.SlidingWindow(input[2], kernel, layer.Constant("stride"), layer.Constant("padding"));
+        var kernel = layer.Dim("kernel_size");
+        var (stride, padding, dilation) = (layer.Dim("stride"), layer.Dim("padding"), Dim.Of(1));
+        var height = ShapeMath.SlidingWindow(input[1], kernel, stride, padding, dilation);
+        var width = ShapeMath.SlidingWindow(input[2], kernel, stride, padding, dilation);
         return Fits(layer, input, height, width, "window " + kernel.Display, report) ? [input[0], height, width] : null;
     }
 }

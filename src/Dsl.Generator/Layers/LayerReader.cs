@@ -60,6 +60,32 @@ internal sealed class LayerReader(
         return Constant(name, value, minimum);
     }
 
+    /// <summary>Whether the attribute sets the named property.</summary>
+    public bool HasNamed(string property) => attribute.NamedArguments.Any(n => n.Key == property);
+
+    /// <summary>
+    /// A named count such as a stride or padding: an int constant of at least <paramref name="minimum"/>,
+    /// <paramref name="fallback"/> when absent, or nameof(an int member).
+    /// </summary>
+    public bool Count(string name, string property, long fallback, long minimum)
+    {
+        var raw = attribute.NamedArguments.FirstOrDefault(n => n.Key == property).Value.Value;
+        return raw switch
+        {
+            null => Constant(name, fallback, minimum),
+            int value => Constant(name, value, minimum),
+            string member => Member(name, member, "an int " + property, t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64),
+            _ => FailWith(property + " must be an int constant or nameof(an int member), but is " + Convert.ToString(raw, CultureInfo.InvariantCulture)),
+        };
+    }
+
+    /// <summary>Repeats an argument already read under another name.</summary>
+    public bool Copy(LayerArgument argument, string name)
+    {
+        Arguments.Add(argument with { Name = name });
+        return true;
+    }
+
     /// <summary>A positional int constant with a lower bound.</summary>
     public bool Int(string name, int index, int minimum) =>
         Positional(index).Value is int value ? Constant(name, value, minimum) : FailWith(name + " must be an int constant");

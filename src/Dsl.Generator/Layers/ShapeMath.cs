@@ -8,19 +8,27 @@ namespace Dsl.Generator.Layers;
 internal static class ShapeMath
 {
     /// <summary>PyTorch's floor((size + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1 for convolutions and pooling.</summary>
-    public static Dim SlidingWindow(Dim size, Dim kernel, long stride, long padding, long dilation = 1)
+    /// <remarks>Any of the five may be an expression over hyperparameters; the result is then generated arithmetic.</remarks>
+    public static Dim SlidingWindow(Dim size, Dim kernel, Dim stride, Dim padding, Dim dilation)
     {
-        if (size.Value is { } s && kernel.Value is { } k)
+        if (size.Value is { } s && kernel.Value is { } k && stride.Value is { } st && padding.Value is { } p && dilation.Value is { } d)
         {
-            var numerator = s + 2 * padding - dilation * (k - 1) - 1;
+            var numerator = s + 2 * p - d * (k - 1) - 1;
             // Negative numerators floor as in PyTorch, so an input that is too small shows as a size <= 0.
-            return Dim.Of((numerator < 0 ? -((-numerator + stride - 1) / stride) : numerator / stride) + 1);
+            return Dim.Of((numerator < 0 ? -((-numerator + st - 1) / st) : numerator / st) + 1);
         }
-        var kernelCode = dilation == 1 ? kernel.Code : "(" + dilation + "L * (" + kernel.Code + " - 1L) + 1L)";
-        var code = "((" + size.Code + " + " + (2 * padding) + "L - " + kernelCode + ") / " + stride + "L + 1L)";
-        var display = "(" + size.Display + (padding > 0 ? " + " + 2 * padding : "") + " - " + kernel.Display + ")" + (stride > 1 ? " / " + stride : "") + " + 1";
+        var kernelCode = dilation.Value == 1 ? kernel.Code : "(" + dilation.Code + " * (" + kernel.Code + " - 1L) + 1L)";
+        var paddingCode = padding.Value is { } constantPadding ? Dim.Of(2 * constantPadding).Code : "2L * " + padding.Code;
+        var code = "((" + size.Code + " + " + paddingCode + " - " + kernelCode + ") / " + stride.Code + " + 1L)";
+        var paddingDisplay = padding.Value switch { 0 => "", { } constant => " + " + 2 * constant, null => " + 2*" + padding.Display };
+        var strideDisplay = stride.Value == 1 ? "" : " / " + stride.Display;
+        var display = "(" + size.Display + paddingDisplay + " - " + kernel.Display + ")" + strideDisplay + " + 1";
         return new Dim(null, code, display);
     }
+
+    /// <summary>The same with constant stride, padding and dilation.</summary>
+    public static Dim SlidingWindow(Dim size, Dim kernel, long stride, long padding, long dilation = 1) =>
+        SlidingWindow(size, kernel, Dim.Of(stride), Dim.Of(padding), Dim.Of(dilation));
 
     public static Dim Multiply(Dim left, Dim right)
     {

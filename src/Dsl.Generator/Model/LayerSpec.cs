@@ -9,6 +9,9 @@ internal sealed record LayerSpec(string Kind, string FieldName, EquatableArray<L
     /// <summary>The C# expression of a required argument.</summary>
     public string Code(string name) => Find(name)!.Code;
 
+    /// <summary>A required size argument as a dimension: its constant, or the generated expression of its member.</summary>
+    public Dim Dim(string name) => Model.Dim.From(Find(name)!);
+
     /// <summary>The value of a required constant argument.</summary>
     public long Constant(string name) => Find(name)!.Constant!.Value;
 

@@ -38,14 +38,14 @@ public abstract class ConvolutionAttribute : LayerAttribute
     /// <summary>Kernel size (square for 2-D): a constant or the name of an int member.</summary>
     public object KernelSize { get; }
 
-    /// <summary>Stride of the convolution.</summary>
-    public int Stride { get; set; } = 1;
+    /// <summary>Stride of the convolution: a constant (default 1) or the name of an int member.</summary>
+    public object? Stride { get; set; }
 
-    /// <summary>Zero padding added to both sides of each spatial dimension.</summary>
-    public int Padding { get; set; }
+    /// <summary>Zero padding added to both sides of each spatial dimension: a constant (default 0) or the name of an int member.</summary>
+    public object? Padding { get; set; }
 
-    /// <summary>Spacing between kernel elements.</summary>
-    public int Dilation { get; set; } = 1;
+    /// <summary>Spacing between kernel elements: a constant (default 1) or the name of an int member.</summary>
+    public object? Dilation { get; set; }
 
     /// <summary>Whether the layer learns an additive bias.</summary>
     public bool Bias { get; set; } = true;
@@ -57,17 +57,17 @@ public sealed class Conv2dAttribute(object outChannels, object kernelSize) : Con
 /// <summary>2-D max pooling over [C, H, W] inputs.</summary>
 public sealed class MaxPool2dAttribute : LayerAttribute
 {
-    /// <summary>Max pooling with a square window of <paramref name="kernelSize"/>; the stride defaults to the window.</summary>
-    public MaxPool2dAttribute(int kernelSize) { KernelSize = kernelSize; }
+    /// <summary>Max pooling with a square window of <paramref name="kernelSize"/> (a constant or a <c>nameof</c>); the stride defaults to the window.</summary>
+    public MaxPool2dAttribute(object kernelSize) { KernelSize = kernelSize; }
 
-    /// <summary>Window size.</summary>
-    public int KernelSize { get; }
+    /// <summary>Window size: a constant or the name of an int member.</summary>
+    public object KernelSize { get; }
 
-    /// <summary>Stride; 0 means equal to <see cref="KernelSize"/>.</summary>
-    public int Stride { get; set; }
+    /// <summary>Stride: a constant or the name of an int member; when not set, the window size.</summary>
+    public object? Stride { get; set; }
 
-    /// <summary>Implicit negative-infinity padding on both sides.</summary>
-    public int Padding { get; set; }
+    /// <summary>Implicit negative-infinity padding on both sides: a constant (default 0) or the name of an int member.</summary>
+    public object? Padding { get; set; }
 }
 
 /// <summary>Flattens every dimension after the batch dimension into one.</summary>

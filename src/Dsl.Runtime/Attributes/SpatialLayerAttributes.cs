@@ -8,17 +8,17 @@ public sealed class Conv1dAttribute(object outChannels, object kernelSize) : Con
 /// <summary>2-D average pooling over [C, H, W] inputs.</summary>
 public sealed class AvgPool2dAttribute : LayerAttribute
 {
-    /// <summary>Average pooling with a square window of <paramref name="kernelSize"/>; the stride defaults to the window.</summary>
-    public AvgPool2dAttribute(int kernelSize) { KernelSize = kernelSize; }
+    /// <summary>Average pooling with a square window of <paramref name="kernelSize"/> (a constant or a <c>nameof</c>); the stride defaults to the window.</summary>
+    public AvgPool2dAttribute(object kernelSize) { KernelSize = kernelSize; }
 
-    /// <summary>Window size.</summary>
-    public int KernelSize { get; }
+    /// <summary>Window size: a constant or the name of an int member.</summary>
+    public object KernelSize { get; }
 
-    /// <summary>Stride; 0 means equal to <see cref="KernelSize"/>.</summary>
-    public int Stride { get; set; }
+    /// <summary>Stride: a constant or the name of an int member; when not set, the window size.</summary>
+    public object? Stride { get; set; }
 
-    /// <summary>Implicit zero padding on both sides, counted in the average as PyTorch does by default.</summary>
-    public int Padding { get; set; }
+    /// <summary>Implicit zero padding on both sides, counted in the average as PyTorch does by default: a constant (default 0) or the name of an int member.</summary>
+    public object? Padding { get; set; }
 }
 
 /// <summary>2-D adaptive average pooling: any [C, H, W] input becomes [C, height, width].</summary>
