@@ -22,6 +22,10 @@ internal sealed record ModelInput(ModelSource Source, EquatableArray<string> Nam
     }
 
     /// <summary>Decides <see cref="SelfContained"/> from the types declared in source and the global usings.</summary>
+    /// <remarks>
+    /// Only type names count: a namespace declared in another file whose name hides an imported type is not detected,
+    /// since every file of a project typically shares its root namespaces and counting them would isolate nothing.
+    /// </remarks>
     public ModelInput Classify(EquatableArray<DeclaredType> declaredTypes, EquatableArray<GlobalUsing> globalUsings)
     {
         var own = new HashSet<string>(Source.Files.Select(f => f.Path));
