@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Dsl.Bench.Training;
 
-/// <summary>The sample's FashionCnn (samples/FashionMnist/FashionCnn.cs), declared again so the benchmark needs no sample reference.</summary>
+/// <summary>
+/// The sample's FashionCnn as it was before it gained BatchNorm, kept so that it matches the hand-written twin below and
+/// the PyTorch peer (../shared/peers/cnn_torch.py), neither of which has BatchNorm.
+/// </summary>
 [Model(Input = new[] { 1, 28, 28 }, Outputs = 10)]
 public partial class GeneratedFashionCnn
 {
