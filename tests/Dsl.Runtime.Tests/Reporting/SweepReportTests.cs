@@ -190,6 +190,23 @@ public sealed partial class SweepReportTests(ExampleReport example) : IClassFixt
     }
 
     [Fact]
+    public void A_heavily_pruned_sweep_ranks_importance_at_the_first_step_every_trial_reached()
+    {
+        using var folder = new TempReportFolder();
+        // As ASHA leaves it: one trial ran to the end, every other one was stopped after its first epoch.
+        var trials = Study().Select(t => t.Number == 0 || t.State == TrialState.Failed
+            ? t
+            : t with { State = TrialState.Pruned, Value = t.IntermediateValues[1], IntermediateValues = new Dictionary<int, double> { [1] = t.IntermediateValues[1] } }).ToList();
+
+        var files = SweepReport.Write(folder.Path, "pruned", trials, Space, StudyDirection.Minimize);
+
+        Assert.NotEmpty(files.ImportanceScores);
+        Assert.Equal(Driver, files.ImportanceScores[0].Parameter);
+        var importance = Section(File.ReadAllText(files.Markdown), "## Parameter importance");
+        Assert.Contains("each trial's `value` at step 1, the last step all 29 complete and pruned trials reported (pruning left 1 complete trial)", importance);
+    }
+
+    [Fact]
     public void NaN_and_infinite_values_are_left_out_and_noted()
     {
         using var folder = new TempReportFolder();

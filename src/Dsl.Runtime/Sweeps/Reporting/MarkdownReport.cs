@@ -11,7 +11,7 @@ internal static class MarkdownReport
     private const int ErrorsShown = 5;
     private const int ErrorLength = 160;
 
-    public static string Render(ReportData data, IReadOnlyList<ParameterImportanceScore> scores, SweepReportFiles files)
+    public static string Render(ReportData data, IReadOnlyList<ParameterImportanceScore> scores, string importanceBasis, SweepReportFiles files)
     {
         var page = new StringBuilder();
         page.Append("# Sweep report: ").AppendLine(Escape(data.StudyName)).AppendLine();
@@ -25,7 +25,7 @@ internal static class MarkdownReport
         States(page, data);
         Best(page, data);
         Top(page, data);
-        Importance(page, data, scores, files.Importance);
+        Importance(page, scores, importanceBasis, files.Importance);
         Figures(page, data, files);
         Failures(page, data);
 
@@ -108,7 +108,7 @@ internal static class MarkdownReport
         page.AppendLine();
     }
 
-    private static void Importance(StringBuilder page, ReportData data, IReadOnlyList<ParameterImportanceScore> scores, string? image)
+    private static void Importance(StringBuilder page, IReadOnlyList<ParameterImportanceScore> scores, string basis, string? image)
     {
         page.AppendLine("## Parameter importance").AppendLine();
         if (scores.Count == 0)
@@ -116,7 +116,7 @@ internal static class MarkdownReport
             page.AppendLine("Not estimated; see the notes below.").AppendLine();
             return;
         }
-        page.Append("Share of the variance in ").Append(CodeSpan(data.MetricName))
+        page.Append("Share of the variance in ").Append(basis)
             .AppendLine(" that each parameter explains on its own (fANOVA main effects of a 64-tree random forest; the shares sum to 1).")
             .AppendLine();
         page.AppendLine("| rank | parameter | importance |").AppendLine("|---:|---|---:|");

@@ -39,28 +39,57 @@ public static class ParameterImportance
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(space);
         var data = new ReportData("study", trials, space, StudyDirection.Minimize, "value");
-        return Estimate(data, out _);
+        return Estimate(data, out _, out _);
     }
 
-    /// <summary>The scores for a report, with the reason when there are none.</summary>
-    internal static IReadOnlyList<ParameterImportanceScore> Estimate(ReportData data, out string? whyNot)
+    /// <summary>The scores for a report, with the reason when there are none and a description of the values they explain.</summary>
+    /// <remarks>
+    /// With fewer than two complete trials, as aggressive pruning leaves, the scores explain each trial's value at the
+    /// last step that every complete and pruned trial reported (the first rung), so a pruned sweep still has them.
+    /// </remarks>
+    internal static IReadOnlyList<ParameterImportanceScore> Estimate(ReportData data, out string? whyNot, out string basis)
     {
         whyNot = null;
+        basis = $"the final `{data.MetricName}` of the complete trials";
         if (data.Axes.Count == 0)
         {
             whyNot = "the study has no parameters";
             return [];
         }
-        if (data.Complete.Count < 2)
+        var explained = data.Complete;
+        if (explained.Count < 2 && CommonStep(data) is var (step, values) && values.Count >= 2)
+        {
+            explained = values;
+            basis = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"each trial's `{data.MetricName}` at step {step}, the last step all {values.Count} complete and pruned trials reported (pruning left {ReportData.Count(data.Complete.Count, "complete trial", "complete trials")})");
+        }
+        if (explained.Count < 2)
         {
             whyNot = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"it needs at least 2 complete trials with a finite value, and there {(data.Complete.Count == 1 ? "is 1" : $"are {data.Complete.Count}")}");
+                $"it needs at least 2 complete trials with a finite value, or 2 complete or pruned trials reporting a common step, and there {(data.Complete.Count == 1 ? "is 1 complete trial" : $"are {data.Complete.Count} complete trials")}");
             return [];
         }
+        return Estimate(data, explained, out whyNot);
+    }
 
-        var rows = new List<double[]>(data.Complete.Count);
-        var conditional = data.Axes.Select(a => data.Complete.Any(c => a.Position(c.Trial) is null)).ToArray();
-        foreach (var (trial, _) in data.Complete)
+    /// <summary>The last step every complete and pruned trial reported, with each trial's value there.</summary>
+    private static (int Step, List<TrialValue> Values)? CommonStep(ReportData data)
+    {
+        var trials = data.Complete.Concat(data.Pruned).Select(t => t.Trial).ToList();
+        if (trials.Count < 2) return null;
+        var curves = trials.Select(ReportData.CurveOf).ToList();
+        var common = curves.Select(c => c.Select(p => p.Step)).Aggregate((a, b) => a.Intersect(b)).ToList();
+        if (common.Count == 0) return null;
+        var step = common.Max();
+        return (step, trials.Select((t, i) => new TrialValue(t, curves[i].First(p => p.Step == step).Value)).ToList());
+    }
+
+    private static IReadOnlyList<ParameterImportanceScore> Estimate(ReportData data, IReadOnlyList<TrialValue> explained, out string? whyNot)
+    {
+        whyNot = null;
+        var rows = new List<double[]>(explained.Count);
+        var conditional = data.Axes.Select(a => explained.Any(c => a.Position(c.Trial) is null)).ToArray();
+        foreach (var (trial, _) in explained)
         {
             var row = new double[data.Axes.Count];
             for (var d = 0; d < row.Length; d++)
@@ -73,12 +102,12 @@ public static class ParameterImportance
             rows.Add(row);
         }
 
-        var effects = FanovaForest.MainEffects(rows, data.Complete.Select(c => c.Value).ToList());
+        var effects = FanovaForest.MainEffects(rows, explained.Select(c => c.Value).ToList());
         if (effects is null)
         {
-            whyNot = data.Complete.Select(c => c.Value).Distinct().Count() == 1
-                ? $"every complete trial has the same {data.MetricName}"
-                : "no parameter varies across the complete trials";
+            whyNot = explained.Select(c => c.Value).Distinct().Count() == 1
+                ? $"every trial it would explain has the same {data.MetricName}"
+                : "no parameter varies across the trials it would explain";
             return [];
         }
         var total = effects.Sum();

@@ -52,7 +52,7 @@ public static class SweepReport
         System.IO.Directory.CreateDirectory(directory);
 
         var data = new ReportData(studyName, trials, space, direction, metricName);
-        var scores = ParameterImportance.Estimate(data, out var whyNoImportance);
+        var scores = ParameterImportance.Estimate(data, out var whyNoImportance, out var importanceBasis);
         if (whyNoImportance is not null)
             data.Note($"Parameter importance is not shown: {whyNoImportance}.");
 
@@ -94,7 +94,7 @@ public static class SweepReport
             ImportanceScores = scores,
             Notes = data.Notes.ToList(),
         };
-        File.WriteAllText(files.Markdown, MarkdownReport.Render(data, scores, files), new System.Text.UTF8Encoding(false));
+        File.WriteAllText(files.Markdown, MarkdownReport.Render(data, scores, importanceBasis, files), new System.Text.UTF8Encoding(false));
         return files;
     }
 }
