@@ -140,4 +140,28 @@ public class SyntaxFirstParsingTests
         Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, TrackingNames.ParsedModels));
         Assert.Contains("_Hidden = 32", ModelSource(second, "Split"));
     }
+
+    [Theory]
+    [InlineData("[Linear(Sizes.Hidden), Linear(2)]", "")]
+    [InlineData("[Linear(Hidden), Linear(2)]", "using static Samples.Sizes;\n")]
+    public void ConstantsFromAnotherFileAreFollowed(string layers, string extraUsing)
+    {
+        const string sizes = "namespace Samples;\npublic static class Sizes { public const int Hidden = 12; }\n";
+        var model = extraUsing + Sources.Usings + """
+            namespace Samples;
+
+            [Model(Input = new[] { 8 }, Outputs = 2)]
+            public partial class Constants
+            {
+            """ + "\n    " + layers + "\n" + """
+                public partial Tensor Forward(Tensor x);
+            }
+            """;
+
+        var second = RunThenEdit([model, sizes], 1, sizes.Replace("Hidden = 12", "Hidden = 20"), out var first);
+
+        Assert.Contains("Linear(8L, 12L", ModelSource(first, "Constants"));
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, TrackingNames.ParsedModels));
+        Assert.Contains("Linear(8L, 20L", ModelSource(second, "Constants"));
+    }
 }
