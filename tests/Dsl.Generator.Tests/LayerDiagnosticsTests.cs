@@ -36,6 +36,7 @@ public class LayerDiagnosticsTests
         { "DSL0012", Model("1, 4, 4", "BatchNorm2d(Momentum = 2), Flatten, Linear(2)"), "BatchNorm2d(Momentum = 2)", "Momentum must be in [0, 1], but is 2" },
         { "DSL0012", Model("4", "LayerNorm(Eps = -1e-5), Linear(2)"), "LayerNorm(Eps = -1e-5)", "LayerNorm: Eps must be positive, but is -1E-05" },
         { "DSL0012", Model("1, 4, 4", "AvgPool2d(2, Padding = 2), Flatten, Linear(2)"), "AvgPool2d(2, Padding = 2)", "padding must be at most half the kernel size" },
+        { "DSL0012", Model("4", "LayerNorm(Eps = true), Linear(2)"), "LayerNorm(Eps = true)", "Eps must be a number or nameof(a double member), but is True" },
         { "DSL0004", Model("1, 4, 4", "Conv2d(2, 3, Stride = nameof(Rate)), Flatten, Linear(2)"), "Conv2d(2, 3, Stride = nameof(Rate))", "needs an int Stride, but 'Rate' is of type 'double'" },
         { "DSL0012", Model("1, 4, 4", "MaxPool2d(2, Stride = 0), Flatten, Linear(2)"), "MaxPool2d(2, Stride = 0)", "stride must be at least 1, but is 0" },
         { "DSL0003", Model("1, 4, 4", "MaxPool2d(\"Window\"), Flatten, Linear(2)"), "MaxPool2d(\"Window\")", "'Window' does not name a property or field of 'M'" },

@@ -134,8 +134,13 @@ internal sealed class LayerReader(
             valid = Member(name, member, "a double " + property, t => t.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
             return false;
         }
+        if (raw is not (null or int or long or double or float))
+        {
+            valid = FailWith(property + " must be a number or nameof(a double member), but is " + Convert.ToString(raw, CultureInfo.InvariantCulture));
+            return false;
+        }
         valid = true;
-        var value = raw switch { int i => i, long l => l, double d => d, float f => f, null => fallback, _ => double.NaN };
+        var value = raw switch { int i => i, long l => l, double d => d, float f => f, _ => fallback };
         Arguments.Add(new LayerArgument(name, Format(value), null, Format(value)));
         return true;
     }
