@@ -119,9 +119,11 @@ internal static class SweepParser
             if (!TrainingOptions.TryGetValue(h.Name, out var option) || !option.Contains(h.Kind)
                 || (h.Kind == HyperparameterKind.Enum && h.TypeName != "global::" + EnumOptionTypes[h.Name]))
             {
-                Report(DiagnosticDescriptors.InvalidSweep, h.Location, type.Name,
-                    "declares '" + h.Name + "' (" + h.TypeName.Replace("global::", "") + "), which is not a training option; sweep hyperparameters set " +
-                    string.Join(", ", TrainingOptions.Select(o => o.Key + " (" + Describe(o.Key, o.Value) + ")")));
+                var declared = "declares '" + h.Name + "' (" + h.TypeName.Replace("global::", "") + ")";
+                Report(DiagnosticDescriptors.InvalidSweep, h.Location, type.Name, option is null
+                    ? declared + ", which is not a training option; sweep hyperparameters set " +
+                      string.Join(", ", TrainingOptions.Select(o => o.Key + " (" + Describe(o.Key, o.Value) + ")"))
+                    : declared + ", but the training option " + h.Name + " is of type " + Describe(h.Name, option));
                 continue;
             }
             bindings.Add(new TrainingOptionBinding(h.Name, h.Name, Conversion(h.Name, h.Kind)));
