@@ -207,6 +207,16 @@ public sealed partial class SweepReportTests(ExampleReport example) : IClassFixt
     }
 
     [Fact]
+    public void A_sweep_with_enough_complete_trials_ranks_their_final_values()
+    {
+        using var folder = new TempReportFolder();
+
+        var files = SweepReport.Write(folder.Path, "mostly-complete", Study(), Space, StudyDirection.Minimize);
+
+        Assert.Contains("Share of the variance in the final `value` of the complete trials", Section(File.ReadAllText(files.Markdown), "## Parameter importance"));
+    }
+
+    [Fact]
     public void NaN_and_infinite_values_are_left_out_and_noted()
     {
         using var folder = new TempReportFolder();

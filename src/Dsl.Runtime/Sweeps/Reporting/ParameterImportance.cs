@@ -33,6 +33,9 @@ public static class ParameterImportance
 {
     private const double AbsentWidth = 0.1;
 
+    /// <summary>With at least this many complete trials, importance always explains their final values.</summary>
+    private const int MinimumComplete = 10;
+
     /// <summary>Importance scores from most to least important, or an empty list when they cannot be estimated.</summary>
     public static IReadOnlyList<ParameterImportanceScore> Estimate(IReadOnlyList<TrialRecord> trials, SearchSpace space)
     {
@@ -57,7 +60,9 @@ public static class ParameterImportance
             return [];
         }
         var explained = data.Complete;
-        if (explained.Count < 2 && CommonStep(data) is var (step, values) && values.Count >= 2)
+        // Pruning leaves few complete trials; below ten, and below half of those that reached a common step, that step's values say more.
+        if (explained.Count < MinimumComplete && CommonStep(data) is var (step, values) && values.Count >= 2
+            && (explained.Count < 2 || explained.Count < values.Count / 2))
         {
             explained = values;
             basis = string.Create(System.Globalization.CultureInfo.InvariantCulture,
