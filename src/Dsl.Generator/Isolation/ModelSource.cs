@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Dsl.Generator.Helpers;
 using Microsoft.CodeAnalysis;
@@ -63,8 +65,17 @@ internal sealed class SourceFile(string path, SourceText text, CSharpParseOption
 
     public CSharpParseOptions Options { get; } = options;
 
+    /// <summary>
+    /// Trees already parsed from a text, by path and options: several models in one file, and the name reading and the
+    /// isolated parse of one model, share a single parse. Entries live as long as their text, which the compilation
+    /// holds anyway; linked files share a text across projects, hence the key.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SourceText, ConcurrentDictionary<(string Path, CSharpParseOptions Options), SyntaxTree>> Parsed = new();
+
     /// <summary>Parses the file again: the same text, path and options give the same spans and locations.</summary>
-    public SyntaxTree Parse(CancellationToken cancellationToken) => CSharpSyntaxTree.ParseText(Text, Options, Path, cancellationToken);
+    public SyntaxTree Parse(CancellationToken cancellationToken) =>
+        Parsed.GetValue(Text, static _ => new ConcurrentDictionary<(string, CSharpParseOptions), SyntaxTree>())
+            .GetOrAdd((Path, Options), key => CSharpSyntaxTree.ParseText(Text, key.Options, key.Path, cancellationToken));
 
     public bool Equals(SourceFile? other) =>
         other is not null && Path == other.Path && Options.Equals(other.Options)
