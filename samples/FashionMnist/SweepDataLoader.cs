@@ -14,7 +14,6 @@ internal static class SweepDataLoader
         var (trainImages, trainLabels) = dataset.Train.ToTensors();
         var (testImages, testLabels) = dataset.Test.ToTensors();
         using var all = new TensorDataset(trainImages, trainLabels);
-        var (train, validation) = all.Split(0.1, seed: 0, stratify: true);
-        return new SweepData(train, validation, new TensorDataset(testImages, testLabels));
+        return SweepData.Split(all, validationFraction: 0.1, seed: 0, test: new TensorDataset(testImages, testLabels));
     }
 }

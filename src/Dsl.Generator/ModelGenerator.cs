@@ -40,7 +40,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 static (node, _) => node is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax,
                 static (syntaxContext, _) => DeclaredType.From(syntaxContext.Node)!)
             .Collect()
-            .Select(static (all, _) => all.Distinct().OrderBy(t => t.FilePath, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ToEquatableArray())
+            .Select(static (all, _) => new DeclaredTypes(
+                all.Distinct().OrderBy(t => t.FilePath, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ToEquatableArray()))
             .WithTrackingName(TrackingNames.DeclaredTypes);
 
         var globalUsings = context.SyntaxProvider

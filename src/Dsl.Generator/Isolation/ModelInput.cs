@@ -26,11 +26,11 @@ internal sealed record ModelInput(ModelSource Source, EquatableArray<string> Nam
     /// Only type names count: a namespace declared in another file whose name hides an imported type is not detected,
     /// since every file of a project typically shares its root namespaces and counting them would isolate nothing.
     /// </remarks>
-    public ModelInput Classify(EquatableArray<DeclaredType> declaredTypes, EquatableArray<GlobalUsing> globalUsings)
+    public ModelInput Classify(DeclaredTypes declaredTypes, EquatableArray<GlobalUsing> globalUsings)
     {
         var own = new HashSet<string>(Source.Files.Select(f => f.Path));
-        var elsewhere = new HashSet<string>(declaredTypes.Where(t => !own.Contains(t.FilePath)).Select(t => t.Name));
-        var selfContained = !Names.Any(elsewhere.Contains) && !globalUsings.Any(u => u.Names.Any(elsewhere.Contains));
+        bool Elsewhere(string name) => declaredTypes.DeclaredOutside(name, own);
+        var selfContained = !Names.Any(Elsewhere) && !globalUsings.Any(u => u.Names.Any(Elsewhere));
         return this with { SelfContained = selfContained };
     }
 }

@@ -19,6 +19,42 @@ internal sealed record DeclaredType(string Name, string FilePath)
     };
 }
 
+/// <summary>
+/// Every type declared in source, compared by content; the name → files lookup the classification asks is built once
+/// per change of the declarations, not once per model.
+/// </summary>
+internal sealed class DeclaredTypes(EquatableArray<DeclaredType> types) : IEquatable<DeclaredTypes>
+{
+    private Dictionary<string, List<string>>? filesByName;
+
+    private EquatableArray<DeclaredType> Types { get; } = types;
+
+    /// <summary>Whether a type named <paramref name="name"/> is declared in a file outside <paramref name="own"/>.</summary>
+    public bool DeclaredOutside(string name, HashSet<string> own)
+    {
+        // Two threads may both build it; either result is the same.
+        var index = filesByName ??= Index(Types);
+        return index.TryGetValue(name, out var files) && files.Exists(f => !own.Contains(f));
+    }
+
+    private static Dictionary<string, List<string>> Index(EquatableArray<DeclaredType> types)
+    {
+        var index = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var type in types)
+        {
+            if (!index.TryGetValue(type.Name, out var files)) index[type.Name] = files = new List<string>();
+            files.Add(type.FilePath);
+        }
+        return index;
+    }
+
+    public bool Equals(DeclaredTypes? other) => other is not null && Types.Equals(other.Types);
+
+    public override bool Equals(object? obj) => Equals(obj as DeclaredTypes);
+
+    public override int GetHashCode() => Types.GetHashCode();
+}
+
 /// <summary>A <c>global using</c> directive: it applies to every file, so an isolated parse must see it too.</summary>
 internal sealed record GlobalUsing(string FilePath, int Position, string Text, EquatableArray<string> Names)
 {

@@ -92,17 +92,22 @@ internal static class Pooling
     }
 }
 
-/// <summary>torch.nn.MaxPool2d over [C, H, W].</summary>
-internal sealed class MaxPool2dLayer : LayerDefinition
+/// <summary>A 2-D pooling layer over [C, H, W] with a square window, a stride and a padding: torch.nn.&lt;Name&gt;.</summary>
+internal abstract class WindowPoolingLayer : LayerDefinition
 {
-    public override string Name => "MaxPool2d";
     public override string FieldPrefix => "pool";
     public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, report);
-    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.MaxPool2d";
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules." + Name;
 
     public override string Factory(LayerSpec layer, LayerShape shape) =>
-        TypeNames.Nn + ".MaxPool2d(" + layer.Code("kernel_size") + ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ")";
+        TypeNames.Nn + "." + Name + "(" + layer.Code("kernel_size") + ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ")";
+}
+
+/// <summary>torch.nn.MaxPool2d over [C, H, W].</summary>
+internal sealed class MaxPool2dLayer : WindowPoolingLayer
+{
+    public override string Name => "MaxPool2d";
 }
 
 /// <summary>torch.nn.Flatten: every dimension after the batch becomes one.</summary>

@@ -4,16 +4,9 @@ using Dsl.Generator.Model;
 namespace Dsl.Generator.Layers;
 
 /// <summary>torch.nn.AvgPool2d over [C, H, W]; reads and checks its window like MaxPool2d.</summary>
-internal sealed class AvgPool2dLayer : LayerDefinition
+internal sealed class AvgPool2dLayer : WindowPoolingLayer
 {
     public override string Name => "AvgPool2d";
-    public override string FieldPrefix => "pool";
-    public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
-    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, report);
-    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.AvgPool2d";
-
-    public override string Factory(LayerSpec layer, LayerShape shape) =>
-        TypeNames.Nn + ".AvgPool2d(" + layer.Code("kernel_size") + ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ")";
 }
 
 /// <summary>torch.nn.AdaptiveAvgPool2d: any [C, H, W] becomes [C, height, width].</summary>
