@@ -3,7 +3,9 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps;
+using Dsl.Sweeps;
+
+namespace Dsl.CommandLine;
 
 /// <summary>
 /// Option factories whose parse errors are one sentence naming the option, the value given and what it expects;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Dsl.Sweeps;
+using Dsl.Sweeps;
+
+namespace Dsl.CommandLine;
 
 /// <summary>Reads time budgets as people write them on a command line: <c>90s</c>, <c>30m</c>, <c>1h30m</c>, <c>2d</c>, or <c>01:30:00</c>.</summary>
 internal static partial class Durations

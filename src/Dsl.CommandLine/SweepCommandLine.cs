@@ -4,7 +4,9 @@ using Dsl.Search;
 using Spectre.Console;
 using static TorchSharp.torch;
 
-namespace Dsl.Sweeps;
+using Dsl.Sweeps;
+
+namespace Dsl.CommandLine;
 
 /// <summary>The command line of a generated sweep: <c>sweep</c>, <c>show</c>, <c>best</c> and <c>export</c>.</summary>
 /// <remarks>
@@ -107,4 +109,4 @@ public static class SweepCommandLine
 }
 
 /// <summary>Where a command line writes: its output and error streams, the console for tables, and the sweep's progress.</summary>
-internal sealed record CommandLineHost(TextWriter Output, TextWriter Error, IAnsiConsole Console, ISweepProgress Progress, bool HandleCtrlC);
+internal sealed record CommandLineHost(TextWriter Output, TextWriter Error, IAnsiConsole Console, ISweepObserver Progress, bool HandleCtrlC);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Dsl.Checkpoints;
 using Dsl.Datasets;
+using Dsl.Reporting;
 using Dsl.Search;
 using Dsl.Search.Pruners;
 using Dsl.Search.Samplers;
@@ -10,7 +11,9 @@ using Dsl.Studies;
 using Spectre.Console;
 using static TorchSharp.torch;
 
-namespace Dsl.Sweeps;
+using Dsl.Sweeps;
+
+namespace Dsl.CommandLine;
 
 /// <summary>The four commands of a sweep's command line and what they do.</summary>
 internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<TSweepHp> definition, Func<SweepData> loadData, CommandLineHost host)
@@ -105,7 +108,9 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
             await using var storage = Dsl.Studies.Storage.Open(storageText);
             try
             {
-                var result = await SweepRunner.RunAsync<TModel, TModelHp, TSweepHp>(definition, data, options with { Storage = storage }, cancellationToken);
+                var report = SweepReport.Observer();
+                var result = await SweepRunner.RunAsync<TModel, TModelHp, TSweepHp>(
+                    definition, data, options with { Storage = storage, Observers = [.. options.Observers, report] }, cancellationToken);
                 var lines = new List<string>();
                 if (result.HasBest)
                 {
@@ -118,7 +123,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
                 {
                     lines.Add($"no trial completed; see their errors with: show --storage {storageText} --study {result.Study}");
                 }
-                if (result.ReportPath is { } report) lines.Add($"report: {report}");
+                if (report.Files is { } files) lines.Add($"report: {files.Markdown}");
                 foreach (var line in lines) await host.Output.WriteLineAsync(line);
                 await host.Output.FlushAsync(CancellationToken.None);
                 return result.StopReason == SweepStopReason.Cancelled ? SweepCommandLine.InterruptedExitCode : 0;

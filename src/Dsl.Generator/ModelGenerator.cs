@@ -87,9 +87,12 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Combine(parsedInFull.Collect())
             .Select(static (all, _) => all.Left.Any(p => p.Model is not null) || all.Right.Any(p => p.Model is not null))
             .WithTrackingName(TrackingNames.AnyModel);
-        context.RegisterSourceOutput(anyModel, static (spc, any) =>
+        var emitModuleInitializer = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ModuleInitializerEmitter.IsWanted(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.ModuleInitializerWanted);
+        context.RegisterSourceOutput(anyModel.Combine(emitModuleInitializer), static (spc, input) =>
         {
-            if (any) spc.AddSource("Dsl.ModuleInitializer.g.cs", ModuleInitializerEmitter.Source);
+            if (input.Left && input.Right) spc.AddSource("Dsl.ModuleInitializer.g.cs", ModuleInitializerEmitter.Source);
         });
     }
 

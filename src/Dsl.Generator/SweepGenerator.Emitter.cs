@@ -48,11 +48,14 @@ internal static class SweepEmitter
         w.CloseBlock();
         w.Line();
 
-        w.Summary("The sweep's command line: sweep, show, best and export; returns the process exit code.");
-        w.OpenBlock("public static global::System.Threading.Tasks.Task<int> RunCommandLineAsync(string[] args, global::System.Func<global::Dsl.Sweeps.SweepData> loadData)");
-        w.Line("return global::Dsl.Sweeps.SweepCommandLine.RunAsync" + typeArguments + "(Definition, args, loadData);");
-        w.CloseBlock();
-        w.Line();
+        if (sweep.HasCommandLine)
+        {
+            w.Summary("The sweep's command line: sweep, show, best and export; returns the process exit code.");
+            w.OpenBlock("public static global::System.Threading.Tasks.Task<int> RunCommandLineAsync(string[] args, global::System.Func<global::Dsl.Sweeps.SweepData> loadData)");
+            w.Line("return global::" + TypeNames.SweepCommandLine + ".RunAsync" + typeArguments + "(Definition, args, loadData);");
+            w.CloseBlock();
+            w.Line();
+        }
 
         HyperparameterEmitter.EmitRecord(w, sweep.ClassName, sweep.Hyperparameters, GeneratedCode);
         w.CloseBlock();

@@ -138,7 +138,8 @@ internal static class SweepParser
             epochs,
             hyperparameters.ToEquatableArray(),
             bindings.ToEquatableArray(),
-            location);
+            location,
+            HasCommandLine: context.SemanticModel.Compilation.GetTypeByMetadataName(TypeNames.SweepCommandLine) is not null);
         return new ParsedSweep(spec, diagnostics.ToEquatableArray());
     }
 

@@ -12,6 +12,8 @@ internal static class TypeNames
     public const string LayerAttributeBase = "Dsl.LayerAttribute";
     public const string ActivationEnum = "Dsl.Activation";
     public const string TorchTensor = "TorchSharp.torch.Tensor";
+    /// <summary>In the optional Dsl.CommandLine package: a sweep gets <c>RunCommandLineAsync</c> only when it is referenced.</summary>
+    public const string SweepCommandLine = "Dsl.CommandLine.SweepCommandLine";
 
     public const string Tensor = "global::TorchSharp.torch.Tensor";
     public const string Torch = "global::TorchSharp.torch";
@@ -30,5 +32,6 @@ internal static class TrackingNames
     public const string CheckedModels = nameof(CheckedModels);
     public const string Diagnostics = nameof(Diagnostics);
     public const string AnyModel = nameof(AnyModel);
+    public const string ModuleInitializerWanted = nameof(ModuleInitializerWanted);
     public const string ParsedSweeps = nameof(ParsedSweeps);
 }

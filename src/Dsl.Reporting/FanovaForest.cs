@@ -1,4 +1,4 @@
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>
 /// A small bootstrap forest of regression trees over the unit cube, and the fANOVA main effects of each tree

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>The report's Markdown page: the study at a glance, its best trials, the importance ranking and the figures.</summary>
 internal static class MarkdownReport

@@ -2,7 +2,7 @@ using System.Globalization;
 using Dsl.Search;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>How a parameter's values are laid out along a report axis.</summary>
 internal enum AxisScale

@@ -1,7 +1,7 @@
 using Dsl.Search;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>
 /// Estimates which parameters matter, with fANOVA main effects of a random forest fitted to the complete trials.

@@ -1,4 +1,4 @@
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>How much of the objective's variation one parameter explains on its own, as a share of all parameters' shares.</summary>
 /// <param name="Parameter">The parameter's name.</param>

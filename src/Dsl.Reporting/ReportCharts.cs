@@ -2,7 +2,7 @@ using Dsl.Studies;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>The report's figures, drawn with ScottPlot and saved as PNG.</summary>
 /// <remarks>Every method saves only when it has something to draw and returns whether it did.</remarks>

@@ -2,7 +2,7 @@ using System.Globalization;
 using Dsl.Search;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>A trial with the objective value the report uses for it.</summary>
 internal readonly record struct TrialValue(TrialRecord Trial, double Value);

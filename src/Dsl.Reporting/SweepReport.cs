@@ -1,7 +1,7 @@
 using Dsl.Search;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>
 /// Writes a study's report: optimisation history, slice and parallel-coordinate plots, parameter importance and
@@ -30,6 +30,9 @@ public static class SweepReport
 
     /// <summary>The learning curves' file name.</summary>
     public const string IntermediateFileName = "intermediate.png";
+
+    /// <summary>An observer that writes this report into the sweep's output folder when a sweep ends; add it to <c>SweepOptions.Observers</c>.</summary>
+    public static SweepReportObserver Observer() => new();
 
     /// <summary>Writes the report into <paramref name="directory"/> (created if needed) and returns the files written.</summary>
     /// <param name="directory">The folder to write into; existing report files there are replaced.</param>

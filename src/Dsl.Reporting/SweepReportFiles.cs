@@ -1,4 +1,4 @@
-namespace Dsl.Sweeps.Reporting;
+namespace Dsl.Reporting;
 
 /// <summary>What <see cref="SweepReport.Write"/> wrote: the page, each figure it could draw, and what it left out.</summary>
 /// <param name="Directory">The folder holding the report.</param>

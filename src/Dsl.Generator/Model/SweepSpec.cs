@@ -3,6 +3,7 @@ using Dsl.Generator.Helpers;
 namespace Dsl.Generator.Model;
 
 /// <summary>Everything the generator needs to know about one [Sweep] class, as plain equatable data.</summary>
+/// <param name="HasCommandLine">Whether the project references Dsl.CommandLine, which <c>RunCommandLineAsync</c> calls.</param>
 internal sealed record SweepSpec(
     string? Namespace,
     string ClassName,
@@ -12,7 +13,8 @@ internal sealed record SweepSpec(
     int Epochs,
     EquatableArray<HyperparameterSpec> Hyperparameters,
     EquatableArray<TrainingOptionBinding> Bindings,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    bool HasCommandLine)
 {
     public string HintName(string part) => (Namespace is null ? ClassName : Namespace + "." + ClassName) + "." + part + ".g.cs";
 }

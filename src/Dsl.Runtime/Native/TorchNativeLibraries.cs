@@ -22,6 +22,9 @@ public enum TorchNativeFixOutcome
 
     /// <summary>The fix was needed but could not be applied; the detail says what was tried and where.</summary>
     Failed,
+
+    /// <summary>The application turned the fix off (<see cref="NativeSetupSwitches.PatchLibStdCxx"/>); nothing was checked or changed.</summary>
+    Disabled,
 }
 
 /// <summary>The result of <see cref="TorchNativeLibraries.EnsureLoadable"/>, for logs and tests.</summary>
@@ -90,7 +93,14 @@ public static class TorchNativeLibraries
 
     private static TorchNativeFixStatus Apply()
     {
-        OneDnnCpuIsa.CapUnlessChosen();
+        if (NativeSetupSwitches.CapOneDnnIsa) OneDnnCpuIsa.CapUnlessChosen();
+        if (!NativeSetupSwitches.PatchLibStdCxx)
+        {
+            return new TorchNativeFixStatus(
+                TorchNativeFixOutcome.Disabled,
+                $"Turned off by {NativeSetupSwitches.PatchLibStdCxxVariable} or the {NativeSetupSwitches.PatchLibStdCxxSwitch} switch; TorchSharp loads its shim unchanged.");
+        }
+
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
             return new TorchNativeFixStatus(

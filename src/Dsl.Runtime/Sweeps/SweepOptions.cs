@@ -69,11 +69,14 @@ public sealed record SweepOptions
     /// <summary>Where the best checkpoint (<c>best.pt</c>), the best hyperparameters (<c>best.json</c>) and the report go; null means <c>runs/&lt;study&gt;</c>.</summary>
     public string? OutputDirectory { get; init; }
 
-    /// <summary>Write the report (optimisation history, slices, parallel coordinates, importance) to <see cref="OutputDirectory"/> at the end.</summary>
-    public bool WriteReport { get; init; } = true;
+    /// <summary>Shows the sweep as it runs; <see cref="SweepProgress.Console"/> by default, <see cref="SweepProgress.None"/> for silence.</summary>
+    public ISweepObserver Progress { get; init; } = SweepProgress.Console();
 
-    /// <summary>Reports the sweep as it runs; <see cref="SweepProgress.Console"/> by default, <see cref="SweepProgress.None"/> for silence.</summary>
-    public ISweepProgress Progress { get; init; } = SweepProgress.Console();
+    /// <summary>
+    /// More observers of the sweep, called after <see cref="Progress"/>: the plotted report (<c>SweepReport.Observer()</c>
+    /// in Dsl.Reporting), a dashboard, your own logging. An observer that throws is logged and ignored.
+    /// </summary>
+    public IReadOnlyList<ISweepObserver> Observers { get; init; } = [];
 
     /// <summary>
     /// The training settings every trial starts from, such as a learning-rate schedule, the loss or label smoothing; null

@@ -37,8 +37,7 @@ public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparame
         SweepStopReason stopReason,
         TimeSpan elapsed,
         string outputDirectory,
-        Evaluation? testEvaluation,
-        string? reportPath)
+        Evaluation? testEvaluation)
     {
         Study = study;
         Metric = metric;
@@ -49,7 +48,6 @@ public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparame
         Elapsed = elapsed;
         OutputDirectory = outputDirectory;
         TestEvaluation = testEvaluation;
-        ReportPath = reportPath;
     }
 
     /// <summary>The study's name.</summary>
@@ -80,14 +78,11 @@ public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparame
     /// <summary>How long this run took.</summary>
     public TimeSpan Elapsed { get; }
 
-    /// <summary>Where <c>best.pt</c>, <c>best.json</c> and the report were written.</summary>
+    /// <summary>Where <c>best.pt</c> and <c>best.json</c> were written, and where observers such as the report write.</summary>
     public string OutputDirectory { get; }
 
     /// <summary>The best checkpoint's loss and accuracy on the sweep's test set, when it had one.</summary>
     public Evaluation? TestEvaluation { get; }
-
-    /// <summary>The report page, when one was written.</summary>
-    public string? ReportPath { get; }
 
     /// <summary>The <paramref name="top"/> best complete trials, best first (ties by number).</summary>
     public IReadOnlyList<TrialRecord> Leaderboard(int top = 10)

@@ -12,9 +12,9 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
-        // The test process already loads the framework, TorchSharp and Dsl.Runtime: compile against exactly those.
+        // The test process already loads the framework, TorchSharp, Dsl.Runtime and Dsl.CommandLine: compile against exactly those.
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Concat([typeof(TorchSharp.torch).Assembly.Location, typeof(ModelAttribute).Assembly.Location])
+            .Concat([typeof(TorchSharp.torch).Assembly.Location, typeof(ModelAttribute).Assembly.Location, typeof(Dsl.CommandLine.SweepCommandLine).Assembly.Location])
             .Distinct();
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 
 namespace Dsl.Generator.Tests.Infrastructure;
 
@@ -6,8 +7,9 @@ namespace Dsl.Generator.Tests.Infrastructure;
 /// Snapshot assertions with Verify's file conventions, so a later move to Verify is a swap:
 /// <c>Snapshots/{Class}.{Method}.verified.{ext}</c> is committed, a mismatch writes <c>.received.{ext}</c> beside it,
 /// and <c>DSL_ACCEPT_SNAPSHOTS=1</c> (or Verify's <c>VERIFY_AUTOACCEPT</c>) accepts the new output.
+/// The package version in <c>[GeneratedCode]</c> is scrubbed, as Verify's scrubbers would, so a release bump changes no snapshot.
 /// </summary>
-internal static class Snapshot
+internal static partial class Snapshot
 {
     public static void Match(string actual, string extension = "cs", string? name = null,
         [CallerFilePath] string callerFile = "", [CallerMemberName] string callerMember = "")
@@ -36,5 +38,9 @@ internal static class Snapshot
             : $"New snapshot {received}; review it and rerun with DSL_ACCEPT_SNAPSHOTS=1 to accept.");
     }
 
-    private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimEnd() + "\n";
+    private static string Normalize(string text) =>
+        GeneratorVersion().Replace(text.Replace("\r\n", "\n"), "GeneratedCode(\"Dsl.Generator\", \"{version}\")").TrimEnd() + "\n";
+
+    [GeneratedRegex("""GeneratedCode\("Dsl\.Generator", "[0-9.]+"\)""")]
+    private static partial Regex GeneratorVersion();
 }

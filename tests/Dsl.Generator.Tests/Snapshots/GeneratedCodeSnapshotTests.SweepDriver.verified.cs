@@ -35,7 +35,7 @@ partial class FashionSweep
     /// <summary>The sweep's command line: sweep, show, best and export; returns the process exit code.</summary>
     public static global::System.Threading.Tasks.Task<int> RunCommandLineAsync(string[] args, global::System.Func<global::Dsl.Sweeps.SweepData> loadData)
     {
-        return global::Dsl.Sweeps.SweepCommandLine.RunAsync<global::Samples.FashionCnn, global::Samples.FashionCnn.Hyperparameters, Hyperparameters>(Definition, args, loadData);
+        return global::Dsl.CommandLine.SweepCommandLine.RunAsync<global::Samples.FashionCnn, global::Samples.FashionCnn.Hyperparameters, Hyperparameters>(Definition, args, loadData);
     }
 
     /// <summary>The hyperparameters of FashionSweep: typed values with defaults; out-of-range values throw.</summary>

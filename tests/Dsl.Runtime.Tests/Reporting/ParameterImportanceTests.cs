@@ -1,6 +1,6 @@
 using Dsl.Search;
 using Dsl.Studies;
-using Dsl.Sweeps.Reporting;
+using Dsl.Reporting;
 using static Dsl.Runtime.Tests.Reporting.ReportTestKit;
 
 namespace Dsl.Runtime.Tests.Reporting;

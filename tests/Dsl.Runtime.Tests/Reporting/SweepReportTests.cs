@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Dsl.Search;
 using Dsl.Studies;
-using Dsl.Sweeps.Reporting;
+using Dsl.Reporting;
 using static Dsl.Runtime.Tests.Reporting.ReportTestKit;
 
 namespace Dsl.Runtime.Tests.Reporting;

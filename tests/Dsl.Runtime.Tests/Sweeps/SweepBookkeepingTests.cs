@@ -1,4 +1,5 @@
 using Dsl.Studies;
+using Dsl.CommandLine;
 using Dsl.Sweeps;
 
 namespace Dsl.Runtime.Tests.Sweeps;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dsl.Runtime.Tests.Training;
 using Dsl.Studies;
+using Dsl.CommandLine;
 using Dsl.Sweeps;
 
 namespace Dsl.Runtime.Tests.Sweeps;

@@ -25,7 +25,7 @@ public sealed class SweepMemoryTests : IDisposable
         Assert.True(live[^1] - live[1] <= 0, $"live tensors on the job thread after each trial: {string.Join(", ", live)}");
     }
 
-    private sealed class TrialEndProbe(Action probe) : ISweepProgress
+    private sealed class TrialEndProbe(Action probe) : ISweepObserver
     {
         public void TrialEnded(TrialEnd trial) => probe();
     }

@@ -68,7 +68,7 @@ public sealed class SweepProgressTests : IDisposable
         Assert.All(result.Trials, t => Assert.Equal(TrialState.Complete, t.State));
     }
 
-    private sealed class ThrowingProgress : ISweepProgress
+    private sealed class ThrowingProgress : ISweepObserver
     {
         public void EpochEnded(TrialEpoch epoch) => throw new InvalidOperationException("display broke");
 

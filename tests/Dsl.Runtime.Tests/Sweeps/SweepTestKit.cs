@@ -85,7 +85,6 @@ internal static class SweepKit
         Seed = 7,
         Progress = SweepProgress.None,
         OutputDirectory = output,
-        WriteReport = false,
     };
 
     public static Task<SweepResult<SweepNet, SweepNet.Hyperparameters, TinyTraining>> RunAsync(
@@ -117,7 +116,7 @@ internal sealed class TempFolder : IDisposable
 }
 
 /// <summary>Records every progress event, optionally acting on one (to cancel a sweep mid-trial).</summary>
-internal sealed class RecordingProgress(Action<TrialEpoch>? onEpoch = null) : ISweepProgress
+internal sealed class RecordingProgress(Action<TrialEpoch>? onEpoch = null) : ISweepObserver
 {
     private readonly Lock gate = new();
 

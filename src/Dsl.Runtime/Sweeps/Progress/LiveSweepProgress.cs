@@ -8,7 +8,7 @@ namespace Dsl.Sweeps;
 /// trial and epoch), a line above the bars for every finished trial, and the leaderboard once the bars are gone.
 /// </summary>
 /// <remarks>Spectre's progress display renders on its own thread; the training threads only update task values and descriptions.</remarks>
-internal sealed class LiveSweepProgress(IAnsiConsole console) : ISweepProgress
+internal sealed class LiveSweepProgress(IAnsiConsole console) : ISweepObserver
 {
     private readonly Lock gate = new();
     private TaskCompletionSource? finished;

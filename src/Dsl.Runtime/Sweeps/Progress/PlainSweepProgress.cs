@@ -4,7 +4,7 @@ using Dsl.Studies;
 namespace Dsl.Sweeps;
 
 /// <summary>Sweep progress as plain lines, for redirected output, CI logs and files; thread-safe, one flushed line per event.</summary>
-internal sealed class PlainSweepProgress(TextWriter output, bool epochs) : ISweepProgress
+internal sealed class PlainSweepProgress(TextWriter output, bool epochs) : ISweepObserver
 {
     private readonly Lock gate = new();
     private string metric = "value";

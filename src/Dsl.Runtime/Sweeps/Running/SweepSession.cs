@@ -37,7 +37,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
     private readonly SearchSpace space;
     private readonly ISampler sampler;
     private readonly IPruner? pruner;
-    private readonly ISweepProgress progress;
+    private readonly ISweepObserver progress;
     private readonly int epochs;
     private readonly string outputDirectory;
     private readonly string metricName;
@@ -62,7 +62,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         epochs = options.Epochs ?? definition.Epochs;
         sampler = options.Sampler ?? Samplers.Tpe(options.Seed, constantLiar: options.Jobs > 1);
         pruner = options.Pruner;
-        progress = new GuardedProgress(options.Progress);
+        progress = new GuardedObserver([options.Progress, .. options.Observers]);
         outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", study));
         metricName = SweepText.MetricName(definition.Metric);
         var worker = Dsl.Studies.Storage.NewWorkerId();
@@ -143,14 +143,12 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             WriteBestJson(bestRecord);
         }
 
-        // After Ctrl-C the user wants the prompt back; the report of a half-done study can wait for the rerun.
-        var reportPath = fatal is null && reason != SweepStopReason.Cancelled ? WriteReport(trials) : null;
         progress.SweepEnded(new SweepEnd(
             study, metricName, Direction, fatal is null ? reason : SweepStopReason.Failed, trials, bestRecord, clock.Elapsed, outputDirectory,
-            fatal?.SourceException.Message));
+            space, fatal?.SourceException.Message));
         fatal?.Throw();
         return new SweepResult<TModel, TModelHp, TSweepHp>(
-            study, definition.Metric, Direction, trials, best, reason, clock.Elapsed, outputDirectory, test, reportPath);
+            study, definition.Metric, Direction, trials, best, reason, clock.Elapsed, outputDirectory, test);
     }
 
     private void RunJob(int job)
@@ -400,21 +398,6 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         {
             // The study holds the same facts; `best` prints them again from the study file.
             Trace.TraceWarning($"Could not write '{path}': {e.Message}");
-        }
-    }
-
-    private string? WriteReport(IReadOnlyList<TrialRecord> trials)
-    {
-        if (!options.WriteReport) return null;
-        try
-        {
-            return Reporting.SweepReport.Write(outputDirectory, study, trials, space, Direction, metricName).Markdown;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The study and the best checkpoint are what matter; a report can be written later from the study file.
-            Trace.TraceWarning($"Could not write the sweep report to '{outputDirectory}': {e.Message}");
-            return null;
         }
     }
 

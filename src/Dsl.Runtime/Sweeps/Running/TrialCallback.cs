@@ -18,7 +18,7 @@ internal sealed class TrialCallback(
     StudyDirection direction,
     MonitoredMetric metric,
     IPruner? pruner,
-    ISweepProgress progress,
+    ISweepObserver progress,
     int number,
     IReadOnlyDictionary<string, object> parameters,
     int epochs,

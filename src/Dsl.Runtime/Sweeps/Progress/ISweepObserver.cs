@@ -1,13 +1,16 @@
+using Dsl.Search;
 using Dsl.Studies;
 
 namespace Dsl.Sweeps;
 
 /// <summary>Observes a sweep: its start, each trial's start, epochs and end, and the final standings.</summary>
 /// <remarks>
+/// The engine reports to observers and nothing else: the progress display, the plotted report (Dsl.Reporting) and
+/// later a dashboard all watch a sweep through this one interface, so none of them is a dependency of the engine.
 /// Every member has a do-nothing default, so an implementation overrides only what it needs. With several jobs, members are called from several training threads at once: implementations must be thread-safe.
 /// They run between epochs on the training thread, so they should be quick, and they must not throw.
 /// </remarks>
-public interface ISweepProgress
+public interface ISweepObserver
 {
     /// <summary>Called once, after stale trials are recovered and warm-start trials are enqueued, before the first claim.</summary>
     void SweepStarted(SweepStart start)
@@ -122,6 +125,7 @@ public sealed record TrialEnd(
 /// <param name="Best">The best complete trial, if any.</param>
 /// <param name="Elapsed">How long this run took.</param>
 /// <param name="OutputDirectory">Where the best checkpoint and hyperparameters were written.</param>
+/// <param name="Space">The searched parameters, model and sweep together.</param>
 /// <param name="Error">The error that ended the sweep, when <paramref name="Reason"/> is <see cref="SweepStopReason.Failed"/>.</param>
 public sealed record SweepEnd(
     string Study,
@@ -132,4 +136,5 @@ public sealed record SweepEnd(
     TrialRecord? Best,
     TimeSpan Elapsed,
     string OutputDirectory,
+    SearchSpace Space,
     string? Error = null);
