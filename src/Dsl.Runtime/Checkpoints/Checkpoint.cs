@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dsl.Search;
-using Dsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +11,7 @@ namespace Dsl.Checkpoints;
 /// training metadata, from which <see cref="Load{TModel, THyperparameters}"/> rebuilds the exact architecture.
 /// </summary>
 /// <remarks>
-/// Checkpoints the trainer writes to resume from (<see cref="TrainingOptions.CheckpointPath"/>) add the optimizer state
+/// Checkpoints the trainer writes to resume from (<c>TrainingOptions.CheckpointPath</c>) add the optimizer state
 /// at <c>path + ".optimizer"</c> and, under early stopping, the best epoch's weights at <c>path + ".best"</c>.
 /// </remarks>
 public static class Checkpoint
@@ -112,7 +111,7 @@ public static class Checkpoint
         string modelType,
         IReadOnlyDictionary<string, object> hyperparameters,
         CheckpointInfo? info,
-        TrainingState? training,
+        JsonElement? training,
         optim.Optimizer? optimizer,
         IReadOnlyDictionary<string, Tensor>? bestWeights)
     {

@@ -226,22 +226,23 @@ public sealed partial class Trainer
     private CheckpointDocument ReadResumable(string path, ModelAdapter model)
     {
         var document = Checkpoint.ReadDocument(path);
-        if (document.Training is null)
+        var training = TrainingStateJson.Read(document);
+        if (training is null)
             throw new CheckpointException(Checkpoint.MetadataPath(path),
                 $"Checkpoint '{path}' cannot be resumed: it holds weights only (Checkpoint.Save); resumable checkpoints come from TrainingOptions.CheckpointPath.");
         if (!string.Equals(document.ModelType, model.Info.TypeName, StringComparison.Ordinal))
             throw new CheckpointException(Checkpoint.MetadataPath(path),
                 $"Checkpoint '{path}' holds a '{document.ModelType}', but the model to resume is a '{model.Info.TypeName}'.");
-        if (!string.Equals(document.Training.Optimizer, options.Optimizer.ToString(), StringComparison.Ordinal))
+        if (!string.Equals(training.Optimizer, options.Optimizer.ToString(), StringComparison.Ordinal))
             throw new CheckpointException(Checkpoint.MetadataPath(path),
-                $"Checkpoint '{path}' was trained with {document.Training.Optimizer}, but the options say {options.Optimizer}; resume with the same optimizer.");
+                $"Checkpoint '{path}' was trained with {training.Optimizer}, but the options say {options.Optimizer}; resume with the same optimizer.");
         Checkpoint.LoadWeights(model.Module, path, model.Name);
         return document;
     }
 
     private void RestoreResumable(string path, CheckpointDocument document, optim.Optimizer optimizer, RunState state)
     {
-        var training = document.Training!;
+        var training = TrainingStateJson.Read(document)!;
         if (training.HasOptimizerState)
         {
             var optimizerPath = Checkpoint.OptimizerPath(path);
@@ -279,7 +280,7 @@ public sealed partial class Trainer
 
     private void SaveResumable(string path, ModelAdapter model, optim.Optimizer optimizer, RunState state, EpochReport report)
     {
-        var training = new TrainingState
+        var training = new TrainingStateRecord
         {
             Epoch = report.Epoch,
             Step = state.Step,
@@ -292,11 +293,11 @@ public sealed partial class Trainer
             HasBestWeights = state.Best is not null,
             History = [.. state.History.Select(EpochRecord.From)],
         };
-        var metrics = report.Validation is { } validation ? CheckpointInfo.MetricsOf(validation, "validation_") : [];
+        var metrics = report.Validation is { } validation ? EvaluationCheckpointInfo.MetricsOf(validation, "validation_") : [];
         metrics["train_loss"] = report.TrainLoss;
         var info = new CheckpointInfo { Epoch = report.Epoch, Metrics = metrics };
         Checkpoint.Write(path, model.Module, model.Info.TypeName, model.Info.Hyperparameters?.ToValues() ?? new Dictionary<string, object>(),
-            info, training, optimizer, state.Best?.Tensors);
+            info, TrainingStateJson.Write(training), optimizer, state.Best?.Tensors);
     }
 
     private static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);

@@ -331,7 +331,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             {
                 try
                 {
-                    Checkpoint.Save<TModel, TModelHp>(model, BestCheckpointPath, CheckpointInfo.From(standing.Epoch, standing.Validation) with { Normalization = data.Normalization });
+                    Checkpoint.Save<TModel, TModelHp>(model, BestCheckpointPath, standing.Validation.ForEpoch(standing.Epoch) with { Normalization = data.Normalization });
                     checkpoint = BestCheckpointPath;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)

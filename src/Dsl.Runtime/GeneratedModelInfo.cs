@@ -2,7 +2,7 @@ using System.Reflection;
 using Dsl.Search;
 using static TorchSharp.torch;
 
-namespace Dsl.Training;
+namespace Dsl;
 
 /// <summary>
 /// What the trainer and checkpoints can learn about a module without knowing its static type: whether it is a
