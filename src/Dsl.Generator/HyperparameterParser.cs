@@ -44,15 +44,14 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
             || !syntax.AccessorList.Accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration)
             || syntax.AccessorList.Accessors[0].Body is not null || syntax.AccessorList.Accessors[0].ExpressionBody is not null)
         {
-            Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, location, name, "must be an instance partial property with only a 'get;' accessor and no body");
+            Report(DiagnosticDescriptors.HyperparameterNotPartialGetter, location, name);
             return null;
         }
 
         var kind = KindOf(property.Type);
         if (kind is null)
         {
-            Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, location, name,
-                "has type '" + property.Type.ToDisplayString() + "'; supported types are int, long, double, float, bool, string and enums");
+            Report(DiagnosticDescriptors.UnsupportedHyperparameterType, location, name, property.Type.ToDisplayString());
             return null;
         }
 
@@ -90,18 +89,17 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
         {
             if (min is null || max is null)
             {
-                Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name, "is numeric and needs a range: [Hyperparameter(min, max)]");
+                Report(DiagnosticDescriptors.NumericHyperparameterNeedsRange, attributeLocation, name);
                 return null;
             }
             if (choicesConstant is not null)
             {
-                Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name, "is numeric; Choices apply to string and enum hyperparameters");
+                Report(DiagnosticDescriptors.ChoicesOnNumericHyperparameter, attributeLocation, name);
                 return null;
             }
             if (isInteger && (!IsIntegral(min.Value) || !IsIntegral(max.Value) || !IsIntegral(step)))
             {
-                Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name,
-                    "is an integer but its range [" + Format(min.Value) + ", " + Format(max.Value) + "] or step is not integral");
+                Report(DiagnosticDescriptors.IntegerRangeNotIntegral, attributeLocation, name, Format(min.Value), Format(max.Value), Format(step));
                 return null;
             }
             if (min.Value >= max.Value)
@@ -114,10 +112,14 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
                 Report(DiagnosticDescriptors.LogScaleNeedsPositiveMin, attributeLocation, name, Format(min.Value));
                 return null;
             }
-            if (step < 0 || (step > 0 && log))
+            if (step < 0)
             {
-                Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name,
-                    step < 0 ? "has a negative Step" : "combines Log = true with a Step; choose one");
+                Report(DiagnosticDescriptors.NegativeStep, attributeLocation, name, Format(step));
+                return null;
+            }
+            if (step > 0 && log)
+            {
+                Report(DiagnosticDescriptors.StepWithLogScale, attributeLocation, name);
                 return null;
             }
             var value = defaultValue is null ? min.Value : ToDouble(defaultValue);
@@ -140,7 +142,7 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
 
         if (min is not null)
         {
-            Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name, "is a " + kind.Value.ToString().ToLowerInvariant() + " and takes no numeric range");
+            Report(DiagnosticDescriptors.RangeOnCategoricalHyperparameter, attributeLocation, name, kind.Value.ToString().ToLowerInvariant());
             return null;
         }
 
@@ -158,7 +160,7 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
                     {
                         if (c.Kind != TypedConstantKind.Enum || !SymbolEqualityComparer.Default.Equals(c.Type, property.Type))
                         {
-                            Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name, "lists a choice that is not a member of " + property.Type.Name);
+                            Report(DiagnosticDescriptors.ChoiceOfWrongType, attributeLocation, name, property.Type.Name);
                             return null;
                         }
                         choices.Add(EnumLiteral(property.Type, c.Value));
@@ -175,10 +177,14 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
                 }
                 break;
             case HyperparameterKind.String:
-                if (choicesConstant is not { Kind: TypedConstantKind.Array, IsNull: false } stringChoices || stringChoices.Values.Length == 0
-                    || stringChoices.Values.Any(v => v.Value is not string))
+                if (choicesConstant is not { Kind: TypedConstantKind.Array, IsNull: false } stringChoices || stringChoices.Values.Length == 0)
                 {
-                    Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name, "is a string and needs Choices = new[] { \"a\", \"b\" }");
+                    Report(DiagnosticDescriptors.NoChoices, attributeLocation, name);
+                    return null;
+                }
+                if (stringChoices.Values.Any(v => v.Value is not string))
+                {
+                    Report(DiagnosticDescriptors.ChoiceOfWrongType, attributeLocation, name, "string");
                     return null;
                 }
                 choices.AddRange(stringChoices.Values.Select(v => SymbolDisplay.FormatLiteral((string)v.Value!, quote: true)));
@@ -187,19 +193,19 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
 
         if (choices.Count == 0)
         {
-            Report(DiagnosticDescriptors.InvalidHyperparameterDeclaration, attributeLocation, name, "has no choices");
+            Report(DiagnosticDescriptors.NoChoices, attributeLocation, name);
             return null;
         }
         if (choices.Distinct().Count() != choices.Count)
         {
-            Report(DiagnosticDescriptors.DuplicateName, attributeLocation, string.Join(", ", choices.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key)), "choice of " + name);
+            Report(DiagnosticDescriptors.DuplicateChoice, attributeLocation, name, Shorten(choices.GroupBy(c => c).First(g => g.Count() > 1).Key));
             return null;
         }
 
         defaultLiteral = defaultConstant is { } d ? LiteralOf(d) ?? "" : choices[0];
         if (!choices.Contains(defaultLiteral))
         {
-            Report(DiagnosticDescriptors.DefaultOutOfRange, attributeLocation, name, DisplayConstant(defaultConstant), "of choices [" + string.Join(", ", choices.Select(Shorten)) + "]");
+            Report(DiagnosticDescriptors.DefaultNotAChoice, attributeLocation, name, DisplayConstant(defaultConstant), string.Join(", ", choices.Select(Shorten)));
             return null;
         }
         return new HyperparameterSpec(name, modifiers, kind.Value, typeName, null, null, false, null, defaultLiteral,
@@ -224,18 +230,19 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
             var spec = hyperparameters[i];
             if (spec.Condition is not { } condition) continue;
             var target = hyperparameters.Take(i).FirstOrDefault(h => h.Name == condition.Parameter);
-            string? problem = null;
+            DiagnosticInfo? problem = null;
             if (target is null)
                 problem = hyperparameters.Any(h => h.Name == condition.Parameter)
-                    ? "depends on '" + condition.Parameter + "', which must be declared before it"
-                    : "depends on '" + condition.Parameter + "', which is not a hyperparameter of " + type.Name;
+                    ? DiagnosticInfo.Create(DiagnosticDescriptors.ConditionOnLaterHyperparameter, spec.Location, spec.Name, condition.Parameter)
+                    : DiagnosticInfo.Create(DiagnosticDescriptors.ConditionOnUnknownHyperparameter, spec.Location, spec.Name, condition.Parameter, type.Name);
             else if (target.IsNumeric)
-                problem = "depends on numeric '" + target.Name + "'; conditions apply to categorical, bool and enum hyperparameters";
+                problem = DiagnosticInfo.Create(DiagnosticDescriptors.ConditionOnNumericHyperparameter, spec.Location, spec.Name, target.Name);
             else if (condition.ValueLiterals.Count == 0 || condition.ValueLiterals.Any(v => !target.Choices.Contains(v)))
-                problem = "is conditional on values that are not choices of '" + target.Name + "' [" + string.Join(", ", target.Choices.Select(Shorten)) + "]";
+                problem = DiagnosticInfo.Create(DiagnosticDescriptors.ConditionValuesNotChoices, spec.Location, spec.Name, target.Name,
+                    string.Join(", ", target.Choices.Select(Shorten)));
             if (problem is not null)
             {
-                Report(DiagnosticDescriptors.InvalidCondition, spec.Location, spec.Name, problem);
+                diagnostics.Add(problem);
                 hyperparameters[i] = spec with { Condition = null };
             }
         }

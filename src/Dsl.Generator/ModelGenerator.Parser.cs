@@ -52,12 +52,12 @@ internal sealed class ModelParser
         }
         if (type.ContainingType is not null)
         {
-            Report(DiagnosticDescriptors.UnsupportedModelDeclaration, classLocation, type.Name, "is nested in another type; declare it at namespace level");
+            Report(DiagnosticDescriptors.NestedDeclaration, classLocation, type.Name);
             return null;
         }
         if (type.IsGenericType)
         {
-            Report(DiagnosticDescriptors.UnsupportedModelDeclaration, classLocation, type.Name, "is generic; models cannot have type parameters");
+            Report(DiagnosticDescriptors.GenericDeclaration, classLocation, type.Name);
             return null;
         }
 
@@ -105,13 +105,12 @@ internal sealed class ModelParser
             return (Array.Empty<int>(), outputs);
         if (input.Any(d => d <= 0))
         {
-            Report(DiagnosticDescriptors.InvalidInputShape, location, type.Name,
-                "has Input [" + string.Join(", ", input) + "]; every size must be positive");
+            Report(DiagnosticDescriptors.InputSizeNotPositive, location, type.Name, string.Join(", ", input.Select(Text)));
             inputReported = true;
             return (Array.Empty<int>(), outputs);
         }
         if (outputs < 0)
-            Report(DiagnosticDescriptors.InvalidInputShape, location, type.Name, "declares Outputs = " + outputs + "; it must be positive (or 0 to leave it unchecked)");
+            Report(DiagnosticDescriptors.NegativeOutputs, location, type.Name, Text(outputs));
         return (input, outputs);
     }
 
@@ -140,8 +139,7 @@ internal sealed class ModelParser
                 if (isForward)
                     Report(DiagnosticDescriptors.MissingForward, location ?? classLocation, type.Name);
                 else
-                    Report(DiagnosticDescriptors.InvalidBlockUse, location, method.Name,
-                        "carries layers but is not an instance 'partial Tensor " + method.Name + "(Tensor ...)' declaration without a body");
+                    Report(DiagnosticDescriptors.InvalidBlockSignature, location, method.Name);
                 sawForward |= isForward;
                 continue;
             }
@@ -178,23 +176,21 @@ internal sealed class ModelParser
         {
             if (modelInput.Length == 0)
             {
-                if (!inputReported) Report(DiagnosticDescriptors.InvalidInputShape, attributeLocation, type.Name, "declares no Input shape");
+                if (!inputReported) Report(DiagnosticDescriptors.MissingInputShape, attributeLocation, type.Name);
                 return forward with { Inputs = EquatableArray<InputSpec>.Empty };
             }
             inputs[0] = inputs[0] with { Shape = modelInput.ToEquatableArray() };
         }
         else if (inputs.Count > 1 && modelInput.Length > 0)
         {
-            Report(DiagnosticDescriptors.InvalidInputShape, attributeLocation, type.Name,
-                "declares Input, but Forward takes " + inputs.Count + " inputs; put [Shape(...)] on each parameter instead");
+            Report(DiagnosticDescriptors.InputWithSeveralForwardInputs, attributeLocation, type.Name, Text(inputs.Count));
             return forward with { Inputs = EquatableArray<InputSpec>.Empty };
         }
         foreach (var input in inputs)
         {
             if (input.Shape.IsEmpty || input.Shape.Any(d => d <= 0))
             {
-                Report(DiagnosticDescriptors.InvalidInputShape, forward.Location, type.Name,
-                    "needs a positive [Shape(...)] on Forward's input '" + input.Name + "'");
+                Report(DiagnosticDescriptors.ForwardInputNeedsShape, forward.Location, type.Name, input.Name);
                 return forward with { Inputs = EquatableArray<InputSpec>.Empty };
             }
         }
@@ -208,7 +204,7 @@ internal sealed class ModelParser
         var definition = LayerCatalog.Find(kindName);
         if (definition is null)
         {
-            Report(DiagnosticDescriptors.InvalidArgument, location, kindName, "is not a layer this generator version understands");
+            Report(DiagnosticDescriptors.UnknownLayer, location, kindName);
             return null;
         }
         // Code that does not bind (missing or wrong arguments) already has a compiler error; add nothing, crash never.
@@ -231,7 +227,7 @@ internal sealed class ModelParser
         {
             if (!SyntaxFacts.IsValidIdentifier(custom) || SyntaxFacts.GetKeywordKind(custom!) != SyntaxKind.None)
             {
-                Report(DiagnosticDescriptors.InvalidArgument, location, definition.Name, "Name '" + custom + "' is not a valid C# identifier");
+                Report(DiagnosticDescriptors.InvalidLayerName, location, definition.Name, custom!);
                 return null;
             }
             name = custom!;
@@ -255,13 +251,15 @@ internal sealed class ModelParser
         }
         if (previous.Any(p => p.FieldName == name) || type.GetMembers(name).Length > 0)
         {
-            Report(DiagnosticDescriptors.DuplicateName, location, name, "layer or member of " + type.Name);
+            Report(DiagnosticDescriptors.DuplicateName, location, name, type.Name);
             return null;
         }
         return name;
     }
 
     // ---- Helpers ---------------------------------------------------------------------------------
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static bool IsTensor(ITypeSymbol type) => type.ToDisplayString() == TypeNames.TorchTensor;
 

@@ -44,24 +44,26 @@ internal sealed class ShapeChecker
     private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 
+    private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Infers one block for the given inputs (by parameter name) and records its plan; null after a reported error.</summary>
     private IReadOnlyList<Dim>? InferBlock(BlockSpec block, BlockUse use, IReadOnlyDictionary<string, IReadOnlyList<Dim>> inputs, LocationInfo? usedAt)
     {
         if (visiting.Contains(block.Name))
         {
-            Report(DiagnosticDescriptors.InvalidBlockUse, usedAt, block.Name,
-                "is part of a cycle: " + string.Join(" -> ", visiting.SkipWhile(v => v != block.Name).Concat([block.Name])));
+            Report(DiagnosticDescriptors.BlockCycle, usedAt, block.Name,
+                string.Join(" -> ", visiting.SkipWhile(v => v != block.Name).Concat([block.Name])));
             return null;
         }
         if (plans.Any(p => p.Block == block.Name))
         {
-            Report(DiagnosticDescriptors.InvalidBlockUse, usedAt, block.Name, "is used more than once; each use builds its own weights, so declare a second block");
+            Report(DiagnosticDescriptors.BlockUsedTwice, usedAt, block.Name);
             return null;
         }
         if (use is BlockUse.ResidualBody or BlockUse.RepeatBody && block.Layers.FirstOrDefault(l => StructureLayer.IsStructural(l.Kind)) is { } nested)
         {
-            Report(DiagnosticDescriptors.InvalidBlockUse, nested.Location, block.Name,
-                "is used by " + (use == BlockUse.ResidualBody ? "Residual" : "Repeat") + " and may hold only layers, not " + nested.Kind);
+            Report(DiagnosticDescriptors.StructureInWrappedBlock, nested.Location, block.Name,
+                use == BlockUse.ResidualBody ? ResidualLayer.KindName : RepeatLayer.KindName, nested.Kind);
             return null;
         }
 
@@ -78,7 +80,7 @@ internal sealed class ShapeChecker
                 {
                     if (inputs.Count != 1)
                     {
-                        reporter.Mismatch(layer, "receives " + inputs.Count + " inputs; a block with several inputs must start with [Fuse(...)]");
+                        Report(DiagnosticDescriptors.SeveralInputsWithoutFuse, layer.Location, block.Name, Count(inputs.Count));
                         return null;
                     }
                     current = inputs.Values.Single();
@@ -101,7 +103,7 @@ internal sealed class ShapeChecker
             {
                 if (inputs.Count != 1)
                 {
-                    Report(DiagnosticDescriptors.InvalidBlockUse, block.Location, block.Name, "takes several inputs but has no [Fuse(...)] to merge them");
+                    Report(DiagnosticDescriptors.SeveralInputsWithoutFuse, block.Location, block.Name, Count(inputs.Count));
                     return null;
                 }
                 current = inputs.Values.Single();
@@ -137,9 +139,8 @@ internal sealed class ShapeChecker
                 bound[input.Name] = shape;
                 continue;
             }
-            Report(DiagnosticDescriptors.InvalidBlockUse, layer.Location, branch.Name,
-                "takes an input named '" + input.Name + "', but the fusion can only pass " +
-                (available.ContainsKey("") ? "one tensor" : "inputs named " + string.Join(", ", available.Keys.Select(k => "'" + k + "'"))));
+            Report(DiagnosticDescriptors.FusionInputNotAvailable, layer.Location, branch.Name, input.Name,
+                available.ContainsKey("") ? "one tensor" : "inputs named " + string.Join(", ", available.Keys.Select(k => "'" + k + "'")));
             return null;
         }
         return bound;
@@ -154,7 +155,7 @@ internal sealed class ShapeChecker
             if (InferBlock(branch, BlockUse.Branch, bound, layer.Location) is not { } branchOutput) return null;
             if (branchOutput.Count != 1)
             {
-                reporter.Mismatch(layer, "needs vector branches, but '" + name + "' produces " + ShapeMath.Describe(branchOutput) + "; end it with [Flatten]");
+                reporter.Report(DiagnosticDescriptors.FusionBranchNotVector, layer, name, ShapeMath.Describe(branchOutput));
                 return null;
             }
             widths.Add(branchOutput[0]);
@@ -170,7 +171,7 @@ internal sealed class ShapeChecker
             else if (widths.All(w => w.Value is not null)) common = Dim.Of(widths.Max(w => w.Value!.Value));
             else
             {
-                reporter.Mismatch(layer, "merges branches of widths " + ShapeMath.Describe(widths) + " that may differ; set Width = ... so they can be projected to it");
+                reporter.Report(DiagnosticDescriptors.FusionWidthsMayDiffer, layer, ShapeMath.Describe(widths));
                 return null;
             }
         }
@@ -196,7 +197,7 @@ internal sealed class ShapeChecker
         if (ResolveBlock(layer, layer.Code("block")) is not { } body) return null;
         if (body.Inputs.Count != 1)
         {
-            Report(DiagnosticDescriptors.InvalidBlockUse, layer.Location, body.Name, "is used by " + layer.Kind + " and must take exactly one input");
+            Report(DiagnosticDescriptors.WrappedBlockNeedsOneInput, layer.Location, body.Name, layer.Kind);
             return null;
         }
         var output = InferBlock(body, use, new Dictionary<string, IReadOnlyList<Dim>> { [body.Inputs[0].Name] = input }, layer.Location);
@@ -208,8 +209,7 @@ internal sealed class ShapeChecker
         if (InferBody(layer, input, BlockUse.ResidualBody) is not var (body, output)) return null;
         if (!Residuals.CanProject(input, output))
         {
-            reporter.Mismatch(layer, "cannot add its input " + ShapeMath.Describe(input) + " to the output " + ShapeMath.Describe(output) +
-                                     " of '" + body.Name + "': the shortcut can project features or channels, and downsample by an integer stride");
+            reporter.Report(DiagnosticDescriptors.ResidualCannotProject, layer, ShapeMath.Describe(input), ShapeMath.Describe(output), body.Name);
             return null;
         }
         return new LayerShape(input.ToEquatableArray(), output.ToEquatableArray());
@@ -220,8 +220,7 @@ internal sealed class ShapeChecker
         if (InferBody(layer, input, BlockUse.RepeatBody) is not var (body, output)) return null;
         if (output.Count != input.Count || output.Where((d, i) => !ShapeMath.SameSize(d, input[i])).Any())
         {
-            reporter.Mismatch(layer, "repeats '" + body.Name + "', which must keep its shape, but it turns " + ShapeMath.Describe(input) +
-                                     " into " + ShapeMath.Describe(output));
+            reporter.Report(DiagnosticDescriptors.RepeatChangesShape, layer, body.Name, ShapeMath.Describe(input), ShapeMath.Describe(output));
             return null;
         }
         return new LayerShape(input.ToEquatableArray(), output.ToEquatableArray());
@@ -243,7 +242,7 @@ internal sealed class ShapeChecker
     {
         if (diagnostics.Count > 0) return;
         foreach (var block in model.Blocks.Where(b => !b.IsForward && plans.All(p => p.Block != b.Name)))
-            Report(DiagnosticDescriptors.InvalidBlockUse, block.Location, block.Name, "is never used; refer to it from Forward with Fuse, Residual or Repeat");
+            Report(DiagnosticDescriptors.UnusedBlock, block.Location, block.Name);
     }
 }
 

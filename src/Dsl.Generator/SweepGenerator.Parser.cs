@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Dsl.Generator.Helpers;
@@ -61,7 +62,7 @@ internal static class SweepParser
         }
         if (type.ContainingType is not null || type.IsGenericType)
         {
-            Report(DiagnosticDescriptors.UnsupportedModelDeclaration, location, type.Name, "is nested or generic; declare sweeps as non-generic classes at namespace level");
+            Report(type.ContainingType is not null ? DiagnosticDescriptors.NestedDeclaration : DiagnosticDescriptors.GenericDeclaration, location, type.Name);
             return Fail();
         }
 
@@ -70,8 +71,7 @@ internal static class SweepParser
         var model = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
         if (model is null || !model.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.ModelAttribute))
         {
-            Report(DiagnosticDescriptors.InvalidSweep, attributeLocation, type.Name,
-                "must name a [Model] class, but names '" + (model?.ToDisplayString() ?? "nothing") + "'");
+            Report(DiagnosticDescriptors.SweepTargetNotModel, attributeLocation, type.Name, model?.ToDisplayString() ?? "nothing");
             return Fail();
         }
 
@@ -95,7 +95,7 @@ internal static class SweepParser
         }
         if (epochs < 1)
         {
-            Report(DiagnosticDescriptors.InvalidSweep, attributeLocation, type.Name, "declares Epochs = " + epochs + "; a trial needs at least one epoch");
+            Report(DiagnosticDescriptors.SweepEpochsBelowOne, attributeLocation, type.Name, epochs.ToString(CultureInfo.InvariantCulture));
             return Fail();
         }
         // A metric's natural direction, unless the user says otherwise: losses go down, scores go up.
@@ -113,17 +113,18 @@ internal static class SweepParser
         {
             if (modelHyperparameters.Contains(h.Name))
             {
-                Report(DiagnosticDescriptors.DuplicateName, h.Location, h.Name, "hyperparameter of the sweep and of its model " + model.Name);
+                Report(DiagnosticDescriptors.SweepHyperparameterShadowsModel, h.Location, h.Name, model.Name);
                 continue;
             }
             if (!TrainingOptions.TryGetValue(h.Name, out var option) || !option.Contains(h.Kind)
                 || (h.Kind == HyperparameterKind.Enum && h.TypeName != "global::" + EnumOptionTypes[h.Name]))
             {
-                var declared = "declares '" + h.Name + "' (" + h.TypeName.Replace("global::", "") + ")";
-                Report(DiagnosticDescriptors.InvalidSweep, h.Location, type.Name, option is null
-                    ? declared + ", which is not a training option; sweep hyperparameters set " +
-                      string.Join(", ", TrainingOptions.Select(o => o.Key + " (" + Describe(o.Key, o.Value) + ")"))
-                    : declared + ", but the training option " + h.Name + " is of type " + Describe(h.Name, option));
+                var declared = h.TypeName.Replace("global::", "");
+                if (option is null)
+                    Report(DiagnosticDescriptors.UnknownTrainingOption, h.Location, type.Name, h.Name, declared,
+                        string.Join(", ", TrainingOptions.Select(o => o.Key + " (" + Describe(o.Key, o.Value) + ")")));
+                else
+                    Report(DiagnosticDescriptors.TrainingOptionWrongType, h.Location, type.Name, h.Name, declared, Describe(h.Name, option));
                 continue;
             }
             bindings.Add(new TrainingOptionBinding(h.Name, h.Name, Conversion(h.Name, h.Kind)));

@@ -4,58 +4,71 @@ using Microsoft.CodeAnalysis;
 
 namespace Dsl.Generator;
 
-/// <summary>The one catalog of every diagnostic the Dsl generator reports.</summary>
+/// <summary>
+/// The one catalog of every diagnostic the Dsl generator reports: one ID per condition, each with a page under
+/// docs/diagnostics/ that its help link points to.
+/// </summary>
+/// <remarks>
+/// IDs never change meaning once shipped. A new condition gets a new ID, an entry in AnalyzerReleases.Unshipped.md and
+/// a page docs/diagnostics/DSLnnnn.md; tests check all three.
+/// </remarks>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Dsl";
 
+    /// <summary>Where each ID's page lives; the ID and ".md" follow.</summary>
+    public const string HelpLinkBase = "https://github.com/dsl-project/Dsl/blob/main/docs/diagnostics/";
+
+    /// <summary>The help link of <paramref name="id"/>: its page under docs/diagnostics/.</summary>
+    public static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+    // Every descriptor is made here, so none can lack its help link.
     private static DiagnosticDescriptor Error(string id, string title, string message, string help) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: help);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: help, helpLinkUri: HelpLink(id));
+
+    // ---- Declarations of models and sweeps ------------------------------------------------------------------
 
     public static readonly DiagnosticDescriptor ModelMustBePartial = Error(
-        "DSL0001", "Model class must be partial",
+        "DSL0001", "Model or sweep class must be partial",
         "'{0}' must be declared partial so the generator can add its code",
         "Add the 'partial' modifier to the class declaration.");
 
-    public static readonly DiagnosticDescriptor InvalidInputShape = Error(
-        "DSL0002", "Model input shape is missing or invalid",
-        "Model '{0}' {1}",
-        "Set [Model(Input = new[] { channels, height, width })] (or a single width for vectors); every size must be positive.");
+    public static readonly DiagnosticDescriptor NestedDeclaration = Error(
+        "DSL0015", "Model or sweep class is nested in another type",
+        "'{0}' is nested in another type; declare it at namespace level",
+        "Move the [Model] or [Sweep] class out of the enclosing type, into a namespace.");
 
-    public static readonly DiagnosticDescriptor UnknownMember = Error(
-        "DSL0003", "Unknown member",
-        "'{0}' does not name a property or field of '{1}'",
-        "Refer to members with nameof(...) so a rename cannot break the reference.");
+    public static readonly DiagnosticDescriptor GenericDeclaration = Error(
+        "DSL0054", "Model or sweep class is generic",
+        "'{0}' is generic; models and sweeps cannot have type parameters",
+        "Remove the type parameters; make what they chose a hyperparameter instead.");
 
-    public static readonly DiagnosticDescriptor WrongMemberType = Error(
-        "DSL0004", "Member has the wrong type",
-        "{0} needs {1}, but '{2}' is of type '{3}'",
-        "Layer sizes read int members, probabilities read double members, activations read Activation members.");
+    // ---- The model's input and output ------------------------------------------------------------------------
 
-    public static readonly DiagnosticDescriptor InvalidRange = Error(
-        "DSL0005", "Hyperparameter range is empty",
-        "Hyperparameter '{0}' has min {1} >= max {2}",
-        "The minimum must be strictly less than the maximum.");
+    public static readonly DiagnosticDescriptor MissingInputShape = Error(
+        "DSL0002", "Model declares no input shape",
+        "Model '{0}' declares no Input shape, and Forward's input has no [Shape(...)]",
+        "Set [Model(Input = new[] { channels, height, width })] (or a single width for vectors), or put [Shape(...)] on Forward's input.");
 
-    public static readonly DiagnosticDescriptor LogScaleNeedsPositiveMin = Error(
-        "DSL0006", "Log scale needs a positive minimum",
-        "Hyperparameter '{0}' is log-scaled but its min is {1}; a log scale needs min > 0",
-        "Raise the minimum above zero or remove Log = true.");
+    public static readonly DiagnosticDescriptor InputSizeNotPositive = Error(
+        "DSL0019", "Model input size is not positive",
+        "Model '{0}' has Input [{1}]; every size must be positive",
+        "Every size in Input is a count of channels, rows, columns or features and must be at least 1.");
 
-    public static readonly DiagnosticDescriptor DefaultOutOfRange = Error(
-        "DSL0007", "Hyperparameter default is outside its range",
-        "Hyperparameter '{0}' has default {1}, outside its range {2}",
-        "Pick a default inside the range, or one of the choices.");
+    public static readonly DiagnosticDescriptor NegativeOutputs = Error(
+        "DSL0020", "Model Outputs is negative",
+        "Model '{0}' declares Outputs = {1}; it must be positive (or 0 to leave it unchecked)",
+        "Set Outputs to the width the last layer produces, or leave it out to skip the check.");
 
-    public static readonly DiagnosticDescriptor InvalidHyperparameterDeclaration = Error(
-        "DSL0008", "Invalid hyperparameter declaration",
-        "Hyperparameter '{0}' {1}",
-        "Declare hyperparameters as 'public partial T Name { get; }' with T one of int, long, double, float, bool, string or an enum.");
+    public static readonly DiagnosticDescriptor InputWithSeveralForwardInputs = Error(
+        "DSL0021", "Model Input with a Forward of several inputs",
+        "Model '{0}' declares Input, but Forward takes {1} inputs; put [Shape(...)] on each parameter instead",
+        "Input describes a single input; with several, remove Input and give each Forward parameter its own [Shape(...)].");
 
-    public static readonly DiagnosticDescriptor ShapeMismatch = Error(
-        "DSL0009", "Layer does not fit the shape it receives",
-        "{0} {1}",
-        "The generator infers shapes from the model's Input; change the layer or the layers before it.");
+    public static readonly DiagnosticDescriptor ForwardInputNeedsShape = Error(
+        "DSL0022", "Forward input needs a positive [Shape]",
+        "Model '{0}' needs a positive [Shape(...)] on Forward's input '{1}'",
+        "Put [Shape(...)] with positive sizes on every input of a Forward that takes several.");
 
     public static readonly DiagnosticDescriptor MissingForward = Error(
         "DSL0010", "Model has no Forward method",
@@ -67,46 +80,298 @@ internal static class DiagnosticDescriptors
         "Model '{0}' declares Outputs = {1}, but its last layer produces {2}",
         "Make the last layer produce Outputs features, or change Outputs.");
 
-    public static readonly DiagnosticDescriptor InvalidArgument = Error(
-        "DSL0012", "Unsupported layer argument",
-        "{0}: {1}",
-        "Layer arguments are positive constants or nameof(...) a member of the matching type.");
+    // ---- Hyperparameters -------------------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor HyperparameterNotPartialGetter = Error(
+        "DSL0008", "Hyperparameter is not a partial get-only property",
+        "Hyperparameter '{0}' must be an instance partial property with only a 'get;' accessor and no body",
+        "Declare hyperparameters as 'public partial T Name { get; }'; the generator implements the getter.");
+
+    public static readonly DiagnosticDescriptor UnsupportedHyperparameterType = Error(
+        "DSL0024", "Hyperparameter type is not supported",
+        "Hyperparameter '{0}' has type '{1}'; supported types are int, long, double, float, bool, string and enums",
+        "Samplers search numbers, booleans, strings and enum members; use one of those types.");
+
+    public static readonly DiagnosticDescriptor NumericHyperparameterNeedsRange = Error(
+        "DSL0025", "Numeric hyperparameter has no range",
+        "Hyperparameter '{0}' is numeric and needs a range: [Hyperparameter(min, max)]",
+        "Give numeric hyperparameters their range: [Hyperparameter(min, max)].");
+
+    public static readonly DiagnosticDescriptor ChoicesOnNumericHyperparameter = Error(
+        "DSL0026", "Numeric hyperparameter lists Choices",
+        "Hyperparameter '{0}' is numeric; Choices apply to string and enum hyperparameters",
+        "Search a numeric hyperparameter over a range (with a Step for a grid); Choices are for strings and enums.");
+
+    public static readonly DiagnosticDescriptor IntegerRangeNotIntegral = Error(
+        "DSL0027", "Integer hyperparameter has a fractional range or step",
+        "Hyperparameter '{0}' is an integer but its range [{1}, {2}] or step {3} is not integral",
+        "Use whole numbers for the range and Step of int and long hyperparameters.");
+
+    public static readonly DiagnosticDescriptor InvalidRange = Error(
+        "DSL0005", "Hyperparameter range is empty",
+        "Hyperparameter '{0}' has min {1} >= max {2}",
+        "The minimum must be strictly less than the maximum.");
+
+    public static readonly DiagnosticDescriptor LogScaleNeedsPositiveMin = Error(
+        "DSL0006", "Log scale needs a positive minimum",
+        "Hyperparameter '{0}' is log-scaled but its min is {1}; a log scale needs min > 0",
+        "Raise the minimum above zero or remove Log = true.");
+
+    public static readonly DiagnosticDescriptor NegativeStep = Error(
+        "DSL0028", "Hyperparameter step is negative",
+        "Hyperparameter '{0}' has a negative Step {1}",
+        "Step is the grid spacing inside the range; make it positive, or 0 for a continuous range.");
+
+    public static readonly DiagnosticDescriptor StepWithLogScale = Error(
+        "DSL0029", "Hyperparameter combines Log and Step",
+        "Hyperparameter '{0}' combines Log = true with a Step; choose one",
+        "A grid step is linear and cannot be combined with a log scale; remove one of them.");
+
+    public static readonly DiagnosticDescriptor DefaultOutOfRange = Error(
+        "DSL0007", "Hyperparameter default is outside its range",
+        "Hyperparameter '{0}' has default {1}, outside its range {2}",
+        "Pick a default inside the range (a whole number for integer hyperparameters).");
+
+    public static readonly DiagnosticDescriptor RangeOnCategoricalHyperparameter = Error(
+        "DSL0030", "Non-numeric hyperparameter has a range",
+        "Hyperparameter '{0}' is a {1} and takes no numeric range",
+        "Bool, string and enum hyperparameters are searched over their choices; use [Hyperparameter] or [Hyperparameter(Choices = ...)].");
+
+    public static readonly DiagnosticDescriptor ChoiceOfWrongType = Error(
+        "DSL0031", "Hyperparameter choice has the wrong type",
+        "Hyperparameter '{0}' lists a choice that is not a {1}",
+        "Every entry of Choices must be a value of the property's type: strings for a string, members of the enum for an enum.");
+
+    public static readonly DiagnosticDescriptor NoChoices = Error(
+        "DSL0032", "Hyperparameter has no choices",
+        "Hyperparameter '{0}' has no choices to search; list them with Choices",
+        "String hyperparameters need Choices = new[] { \"a\", \"b\" }; an enum needs at least one member or listed choice.");
+
+    public static readonly DiagnosticDescriptor DuplicateChoice = Error(
+        "DSL0049", "Hyperparameter lists a choice twice",
+        "Hyperparameter '{0}' lists the choice {1} more than once",
+        "Each choice is a distinct value for the samplers; remove the repeated entry.");
+
+    public static readonly DiagnosticDescriptor DefaultNotAChoice = Error(
+        "DSL0023", "Hyperparameter default is not one of its choices",
+        "Hyperparameter '{0}' has default {1}, which is not among its choices [{2}]",
+        "Pick a default among the choices, or add it to Choices.");
+
+    // ---- [When] conditions -----------------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor ConditionOnUnknownHyperparameter = Error(
+        "DSL0014", "[When] names no hyperparameter",
+        "Hyperparameter '{0}' depends on '{1}', which is not a hyperparameter of '{2}'",
+        "[When(nameof(Other), values...)] must name a hyperparameter of the same class; use nameof so renames follow.");
+
+    public static readonly DiagnosticDescriptor ConditionOnLaterHyperparameter = Error(
+        "DSL0051", "[When] names a hyperparameter declared later",
+        "Hyperparameter '{0}' depends on '{1}', which must be declared before it",
+        "Samplers decide hyperparameters in declaration order; move the one that is depended on above this one.");
+
+    public static readonly DiagnosticDescriptor ConditionOnNumericHyperparameter = Error(
+        "DSL0052", "[When] names a numeric hyperparameter",
+        "Hyperparameter '{0}' depends on numeric '{1}'; conditions apply to categorical, bool and enum hyperparameters",
+        "Condition on a bool, string or enum hyperparameter; a numeric one has no values to list.");
+
+    public static readonly DiagnosticDescriptor ConditionValuesNotChoices = Error(
+        "DSL0053", "[When] values are not choices",
+        "Hyperparameter '{0}' is conditional on values that are not choices of '{1}' [{2}]",
+        "List at least one value, each among the choices of the hyperparameter that [When] names.");
+
+    // ---- Layers and their arguments --------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor UnknownLayer = Error(
+        "DSL0041", "Unknown layer attribute",
+        "[{0}] is not a layer this generator version understands",
+        "Use the layer attributes of the Dsl package; a LayerAttribute subclass of your own is not known to the generator.");
+
+    public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error(
+        "DSL0012", "Layer argument is out of range",
+        "{0}: {1} must be {2}, but is {3}",
+        "Sizes are positive, counts such as stride and padding have a lower bound, and probabilities and factors lie in the range the message names.");
+
+    public static readonly DiagnosticDescriptor ArgumentOfWrongKind = Error(
+        "DSL0040", "Layer argument is not a constant of the expected type",
+        "{0}: {1} must be {2}, but is {3}",
+        "Pass a constant of the type the argument takes, or nameof(...) a member of that type.");
+
+    public static readonly DiagnosticDescriptor UnknownMember = Error(
+        "DSL0003", "Unknown member",
+        "'{0}' does not name a property or field of '{1}'",
+        "Refer to members with nameof(...) so a rename cannot break the reference.");
+
+    public static readonly DiagnosticDescriptor WrongMemberType = Error(
+        "DSL0004", "Member has the wrong type",
+        "{0} needs {1}, but '{2}' is of type '{3}'",
+        "Layer sizes read int members, probabilities read double members, activations read Activation members.");
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "DSL0042", "Layer Name is not a C# identifier",
+        "{0}: Name '{1}' is not a valid C# identifier",
+        "Name becomes the generated field and its state_dict key; use a C# identifier that is not a keyword.");
 
     public static readonly DiagnosticDescriptor DuplicateName = Error(
-        "DSL0013", "Duplicate name",
-        "The name '{0}' is used by more than one {1}",
-        "Submodule names become state_dict keys and must be unique within a model.");
+        "DSL0013", "Layer name is used twice",
+        "The name '{0}' is used by more than one layer or member of '{1}'",
+        "Submodule names become state_dict keys and must be unique within a model; rename the layer or the member.");
 
-    public static readonly DiagnosticDescriptor InvalidCondition = Error(
-        "DSL0014", "Invalid [When] condition",
-        "Hyperparameter '{0}' {1}",
-        "[When(nameof(Other), values...)] must name a categorical, bool or enum hyperparameter declared before this one, with values among its choices.");
+    public static readonly DiagnosticDescriptor PaddingOverHalfWindow = Error(
+        "DSL0043", "Pooling padding exceeds half the window",
+        "{0}: padding {1} must be at most half the kernel size {2}",
+        "PyTorch pools only with padding up to half the window; lower Padding or widen the window.");
 
-    public static readonly DiagnosticDescriptor UnsupportedModelDeclaration = Error(
-        "DSL0015", "Unsupported model declaration",
-        "Model '{0}' {1}",
-        "Models must be non-generic, non-nested classes.");
+    public static readonly DiagnosticDescriptor OptionValueNotOffered = Error(
+        "DSL0044", "Layer does not offer this option value",
+        "{0}: {1} must be {2}",
+        "Pick one of the values the message lists; the layer cannot build the others.");
+
+    public static readonly DiagnosticDescriptor RecurrentDropoutNeedsLayers = Error(
+        "DSL0045", "Recurrent dropout needs stacked layers",
+        "{0}: Dropout applies between stacked layers, so it needs NumLayers above 1",
+        "Set NumLayers to 2 or more, or drop Dropout (or put a [Dropout] layer after the recurrent one).");
+
+    public static readonly DiagnosticDescriptor PaddingIndexOutsideTable = Error(
+        "DSL0046", "Embedding padding index is outside the table",
+        "{0}: PaddingIndex {1} is not a token id of a {2}-entry table",
+        "PaddingIndex must lie in [0, num_embeddings); leave it out for no padding token.");
+
+    // ---- Shapes ----------------------------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor InputRankMismatch = Error(
+        "DSL0009", "Layer input has the wrong rank",
+        "{0} expects a {1} input but receives {2}",
+        "The generator infers shapes from the model's Input; add a layer that reshapes (Flatten, Embedding) or change the layers before it.");
+
+    public static readonly DiagnosticDescriptor WindowDoesNotFit = Error(
+        "DSL0033", "Kernel or window does not fit the input",
+        "{0} with {1} does not fit its {2} input: the output would be {3}",
+        "Shrink the kernel or window, add Padding, or remove a downsampling layer before it.");
+
+    public static readonly DiagnosticDescriptor HeadsDoNotDivideWidth = Error(
+        "DSL0034", "Attention heads do not divide the embedding",
+        "{0} splits its {1} input into {2} heads, but {3} {4} is not divisible by {2}",
+        "Choose a head count that divides the embedding width, or change the width before the layer.");
+
+    public static readonly DiagnosticDescriptor SeveralInputsWithoutFuse = Error(
+        "DSL0035", "Block of several inputs does not start with [Fuse]",
+        "Block '{0}' takes {1} inputs but does not start with [Fuse(...)] to merge them",
+        "Put [Fuse(kind, nameof(BranchA), nameof(BranchB))] first; its branches take the inputs by parameter name.");
+
+    public static readonly DiagnosticDescriptor FusionBranchNotVector = Error(
+        "DSL0036", "Fusion branch does not produce a vector",
+        "{0} needs vector branches, but '{1}' produces {2}; end it with [Flatten]",
+        "Fusion merges feature vectors; end each branch with [Flatten] or a pooling layer that leaves one dimension.");
+
+    public static readonly DiagnosticDescriptor FusionWidthsMayDiffer = Error(
+        "DSL0037", "Fusion branch widths may differ",
+        "{0} merges branches of widths {1} that may differ; set Width = ... so they can be projected to it",
+        "When branch widths depend on hyperparameters, set Width so every branch is projected to the same width.");
+
+    public static readonly DiagnosticDescriptor ResidualCannotProject = Error(
+        "DSL0038", "Residual shortcut cannot match the block's output",
+        "{0} cannot add its input {1} to the output {2} of '{3}': the shortcut can project features or channels, and downsample by an integer stride",
+        "Keep the block's rank and make its spatial sizes the input's divided by a whole stride.");
+
+    public static readonly DiagnosticDescriptor RepeatChangesShape = Error(
+        "DSL0039", "Repeated block changes its shape",
+        "{0} repeats '{1}', which must keep its shape, but it turns {2} into {3}",
+        "Each copy feeds the next, so the repeated block must return the shape it receives.");
+
+    // ---- Blocks ----------------------------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor InvalidBlockSignature = Error(
+        "DSL0060", "Block method has the wrong signature",
+        "Block '{0}' carries layers but is not an instance 'partial Tensor {0}(Tensor ...)' declaration without a body",
+        "Declare blocks as 'private partial Tensor Name(Tensor x);': instance, partial, no body, Tensor in and out.");
 
     public static readonly DiagnosticDescriptor UnknownBlock = Error(
         "DSL0016", "Unknown block",
         "'{0}' is not a block of '{1}'; blocks are partial methods that take and return Tensor and carry layers",
         "Fuse, Residual and Repeat refer to block methods of the same model with nameof(...).");
 
-    public static readonly DiagnosticDescriptor InvalidBlockUse = Error(
-        "DSL0017", "Invalid block use",
-        "Block '{0}' {1}",
-        "Each block is used exactly once (each use builds its own weights), blocks may not form a cycle, and blocks used by Residual or Repeat hold only layers.");
+    public static readonly DiagnosticDescriptor BlockArgumentNotNameof = Error(
+        "DSL0047", "Structure layer does not name a block",
+        "{0}: {1} must name a block method with nameof(...)",
+        "Pass nameof(Block) where the layer takes a block.");
 
-    public static readonly DiagnosticDescriptor InvalidSweep = Error(
-        "DSL0018", "Invalid sweep declaration",
-        "Sweep '{0}' {1}",
-        "[Sweep(typeof(SomeModel))] names a [Model] class; its [Hyperparameter] properties are training options matched by name.");
+    public static readonly DiagnosticDescriptor FuseNeedsTwoBranches = Error(
+        "DSL0048", "Fusion has fewer than two branches",
+        "{0} needs at least two branches, each nameof(a block method)",
+        "A fusion merges two or more branches; for one, call the block's layers directly.");
+
+    public static readonly DiagnosticDescriptor BlockUsedTwice = Error(
+        "DSL0017", "Block is used more than once",
+        "Block '{0}' is used more than once; each use builds its own weights, so declare a second block",
+        "Each block is used exactly once; to share a design, declare one block per use (or use Repeat).");
+
+    public static readonly DiagnosticDescriptor BlockCycle = Error(
+        "DSL0055", "Blocks form a cycle",
+        "Block '{0}' is part of a cycle: {1}",
+        "A block cannot contain itself, directly or through other blocks; break the cycle.");
+
+    public static readonly DiagnosticDescriptor StructureInWrappedBlock = Error(
+        "DSL0056", "Residual or Repeat block holds a structure layer",
+        "Block '{0}' is used by {1} and may hold only layers, not {2}",
+        "Blocks that Residual or Repeat wrap hold plain layers; put the fusion or nesting in Forward or in a Fuse branch.");
+
+    public static readonly DiagnosticDescriptor FusionInputNotAvailable = Error(
+        "DSL0057", "Fusion branch input is not available",
+        "Block '{0}' takes an input named '{1}', but the fusion can only pass {2}",
+        "Branches receive the enclosing block's inputs by parameter name; rename the branch's parameter to match.");
+
+    public static readonly DiagnosticDescriptor WrappedBlockNeedsOneInput = Error(
+        "DSL0058", "Residual or Repeat block takes several inputs",
+        "Block '{0}' is used by {1} and must take exactly one input",
+        "Residual and Repeat pass one tensor; give the block a single Tensor parameter.");
+
+    public static readonly DiagnosticDescriptor UnusedBlock = Error(
+        "DSL0059", "Block is never used",
+        "Block '{0}' is never used; refer to it from Forward with Fuse, Residual or Repeat",
+        "Use the block, or remove its layer attributes (or the method).");
+
+    // ---- Sweeps ----------------------------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor SweepTargetNotModel = Error(
+        "DSL0018", "Sweep does not name a model",
+        "Sweep '{0}' must name a [Model] class, but names '{1}'",
+        "[Sweep(typeof(SomeModel))] names a class that carries [Model].");
+
+    public static readonly DiagnosticDescriptor SweepEpochsBelowOne = Error(
+        "DSL0061", "Sweep trains for no epoch",
+        "Sweep '{0}' declares Epochs = {1}; a trial needs at least one epoch",
+        "Set Epochs to 1 or more, or leave it out for the default.");
+
+    public static readonly DiagnosticDescriptor SweepHyperparameterShadowsModel = Error(
+        "DSL0050", "Sweep and model declare the same hyperparameter",
+        "Hyperparameter '{0}' is declared by both the sweep and its model '{1}'",
+        "A trial's parameters share one name space; rename or remove one of them.");
+
+    public static readonly DiagnosticDescriptor UnknownTrainingOption = Error(
+        "DSL0062", "Sweep hyperparameter is not a training option",
+        "Sweep '{0}' declares '{1}' ({2}), which is not a training option; sweep hyperparameters set {3}",
+        "Sweep hyperparameters set the TrainingOptions property of the same name; model hyperparameters belong on the model.");
+
+    public static readonly DiagnosticDescriptor TrainingOptionWrongType = Error(
+        "DSL0063", "Sweep hyperparameter has the wrong type for its training option",
+        "Sweep '{0}' declares '{1}' ({2}), but the training option {1} needs a hyperparameter of type {3}",
+        "Declare the hyperparameter with the type the message names.");
 
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
-        ModelMustBePartial, InvalidInputShape, UnknownMember, WrongMemberType, InvalidRange, LogScaleNeedsPositiveMin,
-        DefaultOutOfRange, InvalidHyperparameterDeclaration, ShapeMismatch, MissingForward, OutputsMismatch,
-        InvalidArgument, DuplicateName, InvalidCondition, UnsupportedModelDeclaration, UnknownBlock, InvalidBlockUse, InvalidSweep,
+        ModelMustBePartial, NestedDeclaration, GenericDeclaration,
+        MissingInputShape, InputSizeNotPositive, NegativeOutputs, InputWithSeveralForwardInputs, ForwardInputNeedsShape, MissingForward, OutputsMismatch,
+        HyperparameterNotPartialGetter, UnsupportedHyperparameterType, NumericHyperparameterNeedsRange, ChoicesOnNumericHyperparameter,
+        IntegerRangeNotIntegral, InvalidRange, LogScaleNeedsPositiveMin, NegativeStep, StepWithLogScale, DefaultOutOfRange,
+        RangeOnCategoricalHyperparameter, ChoiceOfWrongType, NoChoices, DuplicateChoice, DefaultNotAChoice,
+        ConditionOnUnknownHyperparameter, ConditionOnLaterHyperparameter, ConditionOnNumericHyperparameter, ConditionValuesNotChoices,
+        UnknownLayer, ArgumentOutOfRange, ArgumentOfWrongKind, UnknownMember, WrongMemberType, InvalidLayerName, DuplicateName,
+        PaddingOverHalfWindow, OptionValueNotOffered, RecurrentDropoutNeedsLayers, PaddingIndexOutsideTable,
+        InputRankMismatch, WindowDoesNotFit, HeadsDoNotDivideWidth, SeveralInputsWithoutFuse, FusionBranchNotVector, FusionWidthsMayDiffer,
+        ResidualCannotProject, RepeatChangesShape,
+        InvalidBlockSignature, UnknownBlock, BlockArgumentNotNameof, FuseNeedsTwoBranches, BlockUsedTwice, BlockCycle,
+        StructureInWrappedBlock, FusionInputNotAvailable, WrappedBlockNeedsOneInput, UnusedBlock,
+        SweepTargetNotModel, SweepEpochsBelowOne, SweepHyperparameterShadowsModel, UnknownTrainingOption, TrainingOptionWrongType,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

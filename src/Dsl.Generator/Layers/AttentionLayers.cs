@@ -12,8 +12,7 @@ internal static class Attention
         var heads = Dim.From(layer.Find("num_heads")!);
         if (input[1].Value is { } width && heads.Value is { } count && width % count != 0)
         {
-            report.Mismatch(layer, "splits its " + ShapeMath.Describe(input) + " input into " + count + " heads, but " + embedding + " " + width +
-                                   " is not divisible by " + count);
+            report.Report(DiagnosticDescriptors.HeadsDoNotDivideWidth, layer, ShapeMath.Describe(input), LayerReader.Text(count), embedding, LayerReader.Text(width));
             return null;
         }
         return [.. input];
@@ -65,7 +64,7 @@ internal sealed class TransformerEncoderLayer : LayerDefinition
         var activation = r.Arguments[r.Arguments.Count - 1].Constant;
         if (activation is not (ReLU or GELU))
         {
-            r.Fail("Activation must be ReLU or GELU, the two TorchSharp's TransformerEncoderLayer offers");
+            r.Report(DiagnosticDescriptors.OptionValueNotOffered, "Activation", "ReLU or GELU, the two TorchSharp's TransformerEncoderLayer offers");
             return false;
         }
         var name = activation == GELU ? "GELU" : "ReLU";

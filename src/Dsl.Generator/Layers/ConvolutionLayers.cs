@@ -19,8 +19,7 @@ internal sealed class Conv1dLayer : LayerDefinition
         var length = ShapeMath.SlidingWindow(input[1], kernel, layer.Dim("stride"), layer.Dim("padding"), layer.Dim("dilation"));
         if (length.Value is <= 0)
         {
-            report.Mismatch(layer, "with kernel " + kernel.Display + " does not fit its " + ShapeMath.Describe(input) +
-                                   " input: the output length would be " + length.Display);
+            report.Report(DiagnosticDescriptors.WindowDoesNotFit, layer, "kernel " + kernel.Display, ShapeMath.Describe(input), length.Display);
             return null;
         }
         return [Dim.From(layer.Find("out_channels")!), length];

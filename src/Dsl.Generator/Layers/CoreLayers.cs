@@ -61,8 +61,7 @@ internal static class Pooling
     public static bool Fits(LayerSpec layer, IReadOnlyList<Dim> input, Dim height, Dim width, string what, ShapeReporter report)
     {
         if (height.Value is not <= 0 && width.Value is not <= 0) return true;
-        report.Mismatch(layer, "with " + what + " does not fit its " + ShapeMath.Describe(input) + " input: the output would be " +
-                               height.Display + "x" + width.Display);
+        report.Report(DiagnosticDescriptors.WindowDoesNotFit, layer, what, ShapeMath.Describe(input), height.Display + "x" + width.Display);
         return false;
     }
 
@@ -75,7 +74,7 @@ internal static class Pooling
         ok &= r.Count("padding", "Padding", 0, 0);
         if (ok && kernel.Constant is { } size && r.Arguments.Last().Constant * 2 > size)
         {
-            r.Fail("padding must be at most half the kernel size");
+            r.Report(DiagnosticDescriptors.PaddingOverHalfWindow, LayerReader.Text(r.Arguments.Last().Constant!.Value), LayerReader.Text(size));
             return false;
         }
         return ok;

@@ -16,7 +16,7 @@ internal sealed class EmbeddingLayer : LayerDefinition
         var (count, padding) = (r.Arguments[0].Constant, r.Arguments[2].Constant!.Value);
         if (count is { } n && padding >= n)
         {
-            r.Fail("PaddingIndex " + padding + " is not a token id of a " + n + "-entry table");
+            r.Report(DiagnosticDescriptors.PaddingIndexOutsideTable, LayerReader.Text(padding), LayerReader.Text(n));
             return false;
         }
         return true;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Dsl.Generator.Model;
+using Microsoft.CodeAnalysis;
 
 namespace Dsl.Generator.Layers;
 
@@ -34,16 +35,21 @@ internal abstract class LayerDefinition
     public virtual string? PreferredFieldName(LayerSpec layer) => null;
 }
 
-/// <summary>Collects shape diagnostics for the layer being checked.</summary>
+/// <summary>Collects shape diagnostics for the layer being checked; every message starts with the layer's kind.</summary>
 internal sealed class ShapeReporter(List<DiagnosticInfo> diagnostics)
 {
-    public void Mismatch(LayerSpec layer, string message) =>
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShapeMismatch, layer.Location, layer.Kind, message));
+    /// <summary>Reports <paramref name="descriptor"/> at <paramref name="layer"/>, whose kind is the message's first argument.</summary>
+    public void Report(DiagnosticDescriptor descriptor, LayerSpec layer, params string[] arguments) =>
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, layer.Location, [layer.Kind, .. arguments]));
+
+    /// <summary>Reports an input whose rank the layer cannot take; <paramref name="expected"/> reads like "[channels, length]".</summary>
+    public void WrongRank(LayerSpec layer, IReadOnlyList<Dim> input, string expected) =>
+        Report(DiagnosticDescriptors.InputRankMismatch, layer, expected, ShapeMath.Describe(input));
 
     public bool RequireRank(LayerSpec layer, IReadOnlyList<Dim> input, int rank, string expected)
     {
         if (input.Count == rank) return true;
-        Mismatch(layer, "expects a " + expected + " input but receives " + ShapeMath.Describe(input));
+        WrongRank(layer, input, expected);
         return false;
     }
 }

@@ -25,8 +25,25 @@ internal sealed class LayerReader(
 
     public TypedConstant Positional(int index) => attribute.ConstructorArguments[index];
 
-    public void Fail(string message) =>
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, location, layerName, message));
+    /// <summary>Reports <paramref name="descriptor"/> at the attribute; the layer's name is the message's first argument.</summary>
+    public void Report(DiagnosticDescriptor descriptor, params string[] arguments) =>
+        ReportUnprefixed(descriptor, [layerName, .. arguments]);
+
+    /// <summary>Reports <paramref name="descriptor"/> at the attribute with exactly <paramref name="arguments"/>.</summary>
+    public void ReportUnprefixed(DiagnosticDescriptor descriptor, params string[] arguments) =>
+        diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+
+    private bool OutOfRange(string name, string requirement, string value)
+    {
+        Report(DiagnosticDescriptors.ArgumentOutOfRange, name, requirement, value);
+        return false;
+    }
+
+    private bool WrongKind(string name, string expected, string value)
+    {
+        Report(DiagnosticDescriptors.ArgumentOfWrongKind, name, expected, value);
+        return false;
+    }
 
     /// <summary>A positive size: an int constant or nameof(an int member).</summary>
     public bool Size(string name, int index) => Size(name, Positional(index));
@@ -39,13 +56,11 @@ internal sealed class LayerReader(
                 Arguments.Add(LayerArgument.Of(name, value));
                 return true;
             case int value:
-                Fail(name + " must be positive, but is " + value);
-                return false;
+                return OutOfRange(name, "positive", Text(value));
             case string member:
                 return Member(name, member, "an int size", t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64);
             default:
-                Fail(name + " must be an int constant or nameof(an int member), but is " + Display(constant));
-                return false;
+                return WrongKind(name, "an int constant or nameof(an int member)", Display(constant));
         }
     }
 
@@ -75,7 +90,7 @@ internal sealed class LayerReader(
             null => Constant(name, fallback, minimum),
             int value => Constant(name, value, minimum),
             string member => Member(name, member, "an int " + property, t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64),
-            _ => FailWith(property + " must be an int constant or nameof(an int member), but is " + Convert.ToString(raw, CultureInfo.InvariantCulture)),
+            _ => WrongKind(property, "an int constant or nameof(an int member)", Convert.ToString(raw, CultureInfo.InvariantCulture)),
         };
     }
 
@@ -88,15 +103,12 @@ internal sealed class LayerReader(
 
     /// <summary>A positional int constant with a lower bound.</summary>
     public bool Int(string name, int index, int minimum) =>
-        Positional(index).Value is int value ? Constant(name, value, minimum) : FailWith(name + " must be an int constant");
+        Positional(index).Value is int value ? Constant(name, value, minimum) : WrongKind(name, "an int constant", Display(Positional(index)));
 
     public bool Constant(string name, long value, long minimum)
     {
         if (value < minimum)
-        {
-            Fail(name + " must be " + (minimum == 0 ? "zero or more" : "at least " + minimum) + ", but is " + value);
-            return false;
-        }
+            return OutOfRange(name, minimum == 0 ? "zero or more" : "at least " + Text(minimum), Text(value));
         Arguments.Add(LayerArgument.Of(name, value));
         return true;
     }
@@ -113,11 +125,10 @@ internal sealed class LayerReader(
         if (constant.Value is string member)
             return Member(name, member, "a double " + what, t => t.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
         var value = constant.Value switch { int i => i, double d => d, float f => f, _ => (double?)null };
-        if (value is not { } number || double.IsNaN(number) || double.IsInfinity(number) || number < minimum || number >= maximum)
-        {
-            Fail(what + " must be in [" + minimum.ToString("R", CultureInfo.InvariantCulture) + ", " + maximum.ToString("R", CultureInfo.InvariantCulture) + "), but is " + Display(constant));
-            return false;
-        }
+        if (value is not { } number)
+            return WrongKind(what, "a number or nameof(a double member)", Display(constant));
+        if (double.IsNaN(number) || double.IsInfinity(number) || number < minimum || number >= maximum)
+            return OutOfRange(what, "in [" + minimum.ToString("R", CultureInfo.InvariantCulture) + ", " + maximum.ToString("R", CultureInfo.InvariantCulture) + ")", Display(constant));
         Arguments.Add(new LayerArgument(name, Format(value.Value), null, Format(value.Value)));
         return true;
     }
@@ -136,7 +147,7 @@ internal sealed class LayerReader(
         }
         if (raw is not (null or int or long or double or float))
         {
-            valid = FailWith(property + " must be a number or nameof(a double member), but is " + Convert.ToString(raw, CultureInfo.InvariantCulture));
+            valid = WrongKind(property, "a number or nameof(a double member)", Convert.ToString(raw, CultureInfo.InvariantCulture));
             return false;
         }
         valid = true;
@@ -154,11 +165,16 @@ internal sealed class LayerReader(
         {
             var field = constant.Type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value));
             var code = "global::" + enumType + "." + (field?.Name ?? "?");
-            Arguments.Add(new LayerArgument(name, code, null, field?.Name ?? "?"));
-            return field is not null;
+            if (field is null)
+            {
+                Report(DiagnosticDescriptors.OptionValueNotOffered, name, "a named member of " + constant.Type.Name);
+                return false;
+            }
+            Arguments.Add(new LayerArgument(name, code, null, field.Name));
+            return true;
         }
-        Fail("expects a " + enumType.Substring(enumType.LastIndexOf('.') + 1) + " value or nameof(a member of that type), but got " + Display(constant));
-        return false;
+        var shortName = enumType.Substring(enumType.LastIndexOf('.') + 1);
+        return WrongKind(name, "a " + shortName + " value or nameof(a member of that type)", Display(constant));
     }
 
     private bool Member(string name, string memberName, string expected, Func<ITypeSymbol, bool> accepts)
@@ -179,11 +195,8 @@ internal sealed class LayerReader(
         return true;
     }
 
-    private bool FailWith(string message)
-    {
-        Fail(message);
-        return false;
-    }
+    /// <summary>A whole number as messages show it.</summary>
+    public static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Format(double value)
     {

@@ -40,7 +40,7 @@ internal sealed class BatchNorm1dLayer : NormalizationLayer
     protected override Dim? Normalized(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
         if (input.Count is 1 or 2) return input[0];
-        report.Mismatch(layer, "expects a [features] or [channels, length] input but receives " + ShapeMath.Describe(input));
+        report.WrongRank(layer, input, "[features] or [channels, length]");
         return null;
     }
 }
@@ -68,7 +68,7 @@ internal sealed class LayerNormLayer : NormalizationLayer
     protected override Dim? Normalized(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
         if (input.Count > 0) return input[input.Count - 1];
-        report.Mismatch(layer, "needs an input with at least one dimension but receives " + ShapeMath.Describe(input));
+        report.WrongRank(layer, input, "[..., features]");
         return null;
     }
 

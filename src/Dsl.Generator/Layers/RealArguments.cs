@@ -16,7 +16,7 @@ internal static class RealArguments
         if (!r.NamedReal(name, property, fallback, out var memberFound)) return memberFound;
         var value = Value(r.Arguments[r.Arguments.Count - 1]);
         if (value is { } v && !double.IsNaN(v) && !double.IsInfinity(v) && valid(v)) return true;
-        r.Fail(property + " must be " + requirement + ", but is " + Describe(value));
+        r.Report(DiagnosticDescriptors.ArgumentOutOfRange, property, requirement, Describe(value));
         return false;
     }
 

@@ -25,14 +25,14 @@ internal abstract class RecurrentLayer : LayerDefinition
         if (!r.Int("return", "Return", 0, 0)) return false;
         if (r.Arguments[r.Arguments.Count - 1].Constant is not (0 or 1))
         {
-            r.Fail("Return must be Sequence.Last or Sequence.All");
+            r.Report(DiagnosticDescriptors.OptionValueNotOffered, "Return", "Sequence.Last or Sequence.All");
             return false;
         }
         var all = r.Arguments[r.Arguments.Count - 1].Constant == 1;
         r.Arguments[r.Arguments.Count - 1] = new LayerArgument("return", "global::" + SequenceType + "." + (all ? "All" : "Last"), all ? 1 : 0, all ? "All" : "Last");
         if (ok && r.Arguments.Find(a => a.Name == "num_layers")!.Constant == 1 && RealArguments.Value(r.Arguments.Find(a => a.Name == "dropout")!) > 0)
         {
-            r.Fail("Dropout applies between stacked layers, so it needs NumLayers above 1");
+            r.Report(DiagnosticDescriptors.RecurrentDropoutNeedsLayers);
             return false;
         }
         return ok;

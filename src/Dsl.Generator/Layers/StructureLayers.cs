@@ -27,7 +27,7 @@ internal abstract class StructureLayer : LayerDefinition
             r.Arguments.Add(new LayerArgument(name, block, null, block));
             return true;
         }
-        r.Fail(name + " must name a block method with nameof(...)");
+        r.Report(DiagnosticDescriptors.BlockArgumentNotNameof, name);
         return false;
     }
 
@@ -51,14 +51,15 @@ internal sealed class FuseLayer : StructureLayer
         var branches = r.Positional(1);
         if (branches.Kind != TypedConstantKind.Array || branches.IsNull || branches.Values.Length < 2)
         {
-            r.Fail("needs at least two branches, each nameof(a block method)");
+            r.Report(DiagnosticDescriptors.FuseNeedsTwoBranches);
             return false;
         }
         foreach (var branch in branches.Values) ok &= Block(r, "branch", branch);
         var names = r.Arguments.Where(a => a.Name == "branch").Select(a => a.Code).ToList();
-        if (ok && names.Distinct().Count() != names.Count)
+        if (ok && names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            r.Fail("lists a branch twice; each branch builds its own weights, so declare a second block");
+            // A branch listed twice is a block used twice; the shape checker would report that too, less precisely.
+            r.ReportUnprefixed(DiagnosticDescriptors.BlockUsedTwice, twice.Key);
             return false;
         }
         return ok & r.OptionalSize("width", "Width");
