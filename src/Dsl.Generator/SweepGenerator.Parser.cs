@@ -13,38 +13,6 @@ namespace Dsl.Generator;
 /// <summary>Reads a [Sweep] class into an equatable <see cref="SweepSpec"/>; reports misuse, never throws.</summary>
 internal static class SweepParser
 {
-    /// <summary>The enum type each enum-valued training option takes.</summary>
-    private static readonly Dictionary<string, string> EnumOptionTypes = new()
-    {
-        ["Optimizer"] = "Dsl.Training.OptimizerKind",
-        ["Schedule"] = "Dsl.Training.ScheduleKind",
-    };
-
-    /// <summary>The TrainingOptions a sweep hyperparameter may set, with the kinds it accepts.</summary>
-    private static readonly Dictionary<string, HyperparameterKind[]> TrainingOptions = new()
-    {
-        ["LearningRate"] = [HyperparameterKind.Double, HyperparameterKind.Float],
-        ["Momentum"] = [HyperparameterKind.Double, HyperparameterKind.Float],
-        ["WeightDecay"] = [HyperparameterKind.Double, HyperparameterKind.Float],
-        ["LabelSmoothing"] = [HyperparameterKind.Double, HyperparameterKind.Float],
-        ["GradientClipNorm"] = [HyperparameterKind.Double, HyperparameterKind.Float],
-        ["Beta1"] = [HyperparameterKind.Double, HyperparameterKind.Float],
-        ["Beta2"] = [HyperparameterKind.Double, HyperparameterKind.Float],
-        ["BatchSize"] = [HyperparameterKind.Int, HyperparameterKind.Long],
-        ["Epochs"] = [HyperparameterKind.Int, HyperparameterKind.Long],
-        ["Nesterov"] = [HyperparameterKind.Bool],
-        ["Optimizer"] = [HyperparameterKind.Enum],
-        ["Schedule"] = [HyperparameterKind.Enum],
-    };
-
-    /// <summary>How a value of each kind becomes the option's type; {0} stands for the hyperparameter.</summary>
-    private static string Conversion(string option, HyperparameterKind kind) => option switch
-    {
-        "Schedule" => "global::Dsl.Training.LearningRateSchedule.For({0})",
-        _ when kind == HyperparameterKind.Long => "(int){0}",
-        _ => "{0}",
-    };
-
     public static ParsedSweep Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -108,6 +76,7 @@ internal static class SweepParser
             .Where(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.HyperparameterAttribute))
             .Select(p => p.Name)
             .ToList();
+        var options = BindableTrainingOptions.Read(context.SemanticModel.Compilation);
         var bindings = new List<TrainingOptionBinding>();
         foreach (var h in hyperparameters)
         {
@@ -116,18 +85,19 @@ internal static class SweepParser
                 Report(DiagnosticDescriptors.SweepHyperparameterShadowsModel, h.Location, h.Name, model.Name);
                 continue;
             }
-            if (!TrainingOptions.TryGetValue(h.Name, out var option) || !option.Contains(h.Kind)
-                || (h.Kind == HyperparameterKind.Enum && h.TypeName != "global::" + EnumOptionTypes[h.Name]))
+            var option = options.FirstOrDefault(o => o.Name == h.Name);
+            var source = option?.Sources.FirstOrDefault(s => s.Accepts(h));
+            if (source is null)
             {
                 var declared = h.TypeName.Replace("global::", "");
                 if (option is null)
                     Report(DiagnosticDescriptors.UnknownTrainingOption, h.Location, type.Name, h.Name, declared,
-                        string.Join(", ", TrainingOptions.Select(o => o.Key + " (" + Describe(o.Key, o.Value) + ")")));
+                        string.Join(", ", options.Select(o => o.Name + " (" + o.Needs + ")")));
                 else
-                    Report(DiagnosticDescriptors.TrainingOptionWrongType, h.Location, type.Name, h.Name, declared, Describe(h.Name, option));
+                    Report(DiagnosticDescriptors.TrainingOptionWrongType, h.Location, type.Name, h.Name, declared, option.Needs);
                 continue;
             }
-            bindings.Add(new TrainingOptionBinding(h.Name, h.Name, Conversion(h.Name, h.Kind)));
+            bindings.Add(new TrainingOptionBinding(h.Name, h.Name, source.Conversion));
         }
 
         var spec = new SweepSpec(
@@ -143,12 +113,4 @@ internal static class SweepParser
             HasCommandLine: context.SemanticModel.Compilation.GetTypeByMetadataName(TypeNames.SweepCommandLine) is not null);
         return new ParsedSweep(spec, diagnostics.ToEquatableArray());
     }
-
-    private static string Describe(string option, HyperparameterKind[] kinds) =>
-        EnumOptionTypes.TryGetValue(option, out var enumType) ? enumType.Substring(enumType.LastIndexOf('.') + 1) : kinds[0] switch
-        {
-            HyperparameterKind.Double => "double",
-            HyperparameterKind.Int => "int",
-            _ => "bool",
-        };
 }

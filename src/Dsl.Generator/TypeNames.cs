@@ -14,6 +14,10 @@ internal static class TypeNames
     public const string TorchTensor = "TorchSharp.torch.Tensor";
     /// <summary>In the optional Dsl.CommandLine package: a sweep gets <c>RunCommandLineAsync</c> only when it is referenced.</summary>
     public const string SweepCommandLine = "Dsl.CommandLine.SweepCommandLine";
+    public const string TrainingOptions = "Dsl.Training.TrainingOptions";
+
+    /// <summary>The static method <c>T For(E)</c> through which an option of type T is set from an enum E hyperparameter.</summary>
+    public const string OptionConversionMethod = "For";
 
     public const string Tensor = "global::TorchSharp.torch.Tensor";
     public const string Torch = "global::TorchSharp.torch";

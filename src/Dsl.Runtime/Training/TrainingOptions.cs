@@ -3,6 +3,15 @@ using static TorchSharp.torch;
 namespace Dsl.Training;
 
 /// <summary>How a <see cref="Trainer"/> fits a model: optimizer, schedule, loss, stopping rules, device and checkpoints.</summary>
+/// <remarks>
+/// A <c>[Sweep]</c>'s hyperparameters set the option of the same name, and the generator reads which options exist from
+/// this type, so a new option needs no generator change. Every public <c>init</c> property is an option a sweep can search
+/// when a hyperparameter can hold its type: <c>int</c>, <c>long</c>, <c>double</c>, <c>float</c>, <c>bool</c>,
+/// <c>string</c> or an enum (or a nullable of one). A property of any other type <c>T</c> is searchable when <c>T</c>
+/// declares <c>public static T For(E)</c> for an enum <c>E</c>: the sweep declares an <c>E</c> hyperparameter and the
+/// generated code converts it through that method, as <see cref="Schedule"/> is set from a <see cref="ScheduleKind"/>
+/// through <see cref="LearningRateSchedule.For"/>.
+/// </remarks>
 public sealed record TrainingOptions
 {
     /// <summary>Full passes over the training data.</summary>
