@@ -99,7 +99,8 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
             }
             if (isInteger && (!IsIntegral(min.Value) || !IsIntegral(max.Value) || !IsIntegral(step)))
             {
-                Report(DiagnosticDescriptors.IntegerRangeNotIntegral, attributeLocation, name, Format(min.Value), Format(max.Value), Format(step));
+                Report(DiagnosticDescriptors.IntegerRangeNotIntegral, attributeLocation, name,
+                    IsIntegral(step) ? "range [" + Format(min.Value) + ", " + Format(max.Value) + "]" : "Step " + Format(step));
                 return null;
             }
             if (min.Value >= max.Value)

@@ -40,7 +40,8 @@ public class DiagnosticsTests
         { "DSL0024", Model("[Hyperparameter(1, 4)] public partial System.DateTime H { get; }\n" + Forward), "H", "has type 'System.DateTime'; supported types are" },
         { "DSL0025", Model("[Hyperparameter] public partial int H { get; }\n" + Forward), "Hyperparameter", "is numeric and needs a range" },
         { "DSL0026", Model("[Hyperparameter(1, 4, Choices = new object[] { 1, 2 })] public partial int H { get; }\n" + Forward), "Hyperparameter(1, 4, Choices = new object[] { 1, 2 })", "is numeric; Choices apply to string and enum" },
-        { "DSL0027", Model("[Hyperparameter(0.5, 4.0)] public partial int H { get; }\n" + Forward), "Hyperparameter(0.5, 4.0)", "is an integer but its range [0.5, 4] or step 0 is not integral" },
+        { "DSL0027", Model("[Hyperparameter(0.5, 4.0)] public partial int H { get; }\n" + Forward), "Hyperparameter(0.5, 4.0)", "is an integer, but its range [0.5, 4] is not a whole number" },
+        { "DSL0027", Model("[Hyperparameter(0, 10, Step = 2.5)] public partial int H { get; }\n" + Forward), "Hyperparameter(0, 10, Step = 2.5)", "is an integer, but its Step 2.5 is not a whole number" },
         { "DSL0005", Model("[Hyperparameter(8, 4)] public partial int H { get; }\n" + Forward), "Hyperparameter(8, 4)", "min 8 >= max 4" },
         { "DSL0006", Model("[Hyperparameter(0.0, 1.0, Log = true)] public partial double H { get; }\n" + Forward), "Hyperparameter(0.0, 1.0, Log = true)", "min is 0" },
         { "DSL0028", Model("[Hyperparameter(0.0, 1.0, Step = -0.1)] public partial double H { get; }\n" + Forward), "Hyperparameter(0.0, 1.0, Step = -0.1)", "has a negative Step -0.1" },
@@ -48,8 +49,8 @@ public class DiagnosticsTests
         { "DSL0007", Model("[Hyperparameter(1, 4, Default = 9)] public partial int H { get; }\n" + Forward), "Hyperparameter(1, 4, Default = 9)", "default 9, outside its range [1, 4]" },
         { "DSL0007", Model("[Hyperparameter(1, 4, Default = 2.5)] public partial int H { get; }\n" + Forward), "Hyperparameter(1, 4, Default = 2.5)", "default 2.5, outside its range of integers [1, 4]" },
         { "DSL0030", Model("[Hyperparameter(0, 1)] public partial bool H { get; }\n" + Forward), "Hyperparameter(0, 1)", "is a bool and takes no numeric range" },
-        { "DSL0031", Model("[Hyperparameter(Choices = new object[] { \"A\" })] public partial Mode H { get; }\n" + Forward), "Hyperparameter(Choices = new object[] { \"A\" })", "lists a choice that is not a Mode" },
-        { "DSL0031", Model("[Hyperparameter(Choices = new object[] { \"a\", 1 })] public partial string H { get; }\n" + Forward), "Hyperparameter(Choices = new object[] { \"a\", 1 })", "lists a choice that is not a string" },
+        { "DSL0031", Model("[Hyperparameter(Choices = new object[] { \"A\" })] public partial Mode H { get; }\n" + Forward), "Hyperparameter(Choices = new object[] { \"A\" })", "lists a choice that is not of type Mode" },
+        { "DSL0031", Model("[Hyperparameter(Choices = new object[] { \"a\", 1 })] public partial string H { get; }\n" + Forward), "Hyperparameter(Choices = new object[] { \"a\", 1 })", "lists a choice that is not of type string" },
         { "DSL0032", Model("[Hyperparameter] public partial string H { get; }\n" + Forward), "Hyperparameter", "has no choices to search" },
         { "DSL0049", Model("[Hyperparameter(Choices = new[] { \"a\", \"b\", \"a\" })] public partial string H { get; }\n" + Forward), "Hyperparameter(Choices = new[] { \"a\", \"b\", \"a\" })", "lists the choice \"a\" more than once" },
         { "DSL0023", Model("[Hyperparameter(Choices = new[] { \"a\" }, Default = \"b\")] public partial string H { get; }\n" + Forward), "Hyperparameter(Choices = new[] { \"a\" }, Default = \"b\")", "has default \"b\", which is not among its choices [\"a\"]" },
@@ -64,7 +65,7 @@ public class DiagnosticsTests
         { "DSL0041", Model("public sealed class WeirdAttribute : LayerAttribute { }\n[Weird, Linear(2)] public partial Tensor Forward(Tensor x);"), "Weird", "[Weird] is not a layer this generator version understands" },
         { "DSL0012", Model("[Linear(-1), Linear(2)] public partial Tensor Forward(Tensor x);"), "Linear(-1)", "Linear: out_features must be positive, but is -1" },
         { "DSL0012", Model("[Dropout(1.5), Linear(2)] public partial Tensor Forward(Tensor x);"), "Dropout(1.5)", "probability must be in [0, 1)" },
-        { "DSL0040", Model("[Activate(3), Linear(2)] public partial Tensor Forward(Tensor x);"), "Activate(3)", "Activate: activation must be a Activation value or nameof(a member of that type), but is 3" },
+        { "DSL0040", Model("[Activate(3), Linear(2)] public partial Tensor Forward(Tensor x);"), "Activate(3)", "Activate: activation must be a value of Activation or nameof(a member of that type), but is 3" },
         { "DSL0040", Model("[Linear(2.5), Linear(2)] public partial Tensor Forward(Tensor x);"), "Linear(2.5)", "Linear: out_features must be an int constant or nameof(an int member), but is 2.5" },
         { "DSL0003", Model("[Linear(\"Missing\"), Linear(2)] public partial Tensor Forward(Tensor x);"), "Linear(\"Missing\")", "'Missing' does not name a property or field of 'M'" },
         { "DSL0003", Model("[MultiheadAttention(1, Dropout = \"Missing\"), Flatten, Linear(2)] public partial Tensor Forward([Shape(3, 4)] Tensor x);"), "MultiheadAttention(1, Dropout = \"Missing\")", "'Missing' does not name a property or field of 'M'" },
@@ -129,7 +130,8 @@ public class DiagnosticsTests
     {
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        var releases = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Dsl.Generator", "AnalyzerReleases.Unshipped.md"));
+        var releases = string.Concat(new[] { "Shipped", "Unshipped" }.Select(part =>
+            File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "Dsl.Generator", "AnalyzerReleases." + part + ".md"))));
         Assert.All(ids, id => Assert.Contains(id + " |", releases));
         Assert.All(DiagnosticDescriptors.All, d => Assert.False(string.IsNullOrWhiteSpace(d.Description.ToString())));
     }
@@ -142,7 +144,4 @@ public class DiagnosticsTests
         Assert.True(!output.Errors.Any(), string.Join("\n", output.Errors));
         Assert.Single(output.GeneratorDiagnostics);
     }
-
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 }

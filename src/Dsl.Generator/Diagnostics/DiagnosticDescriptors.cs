@@ -104,7 +104,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor IntegerRangeNotIntegral = Error(
         "DSL0027", "Integer hyperparameter has a fractional range or step",
-        "Hyperparameter '{0}' is an integer but its range [{1}, {2}] or step {3} is not integral",
+        "Hyperparameter '{0}' is an integer, but its {1} is not a whole number",
         "Use whole numbers for the range and Step of int and long hyperparameters.");
 
     public static readonly DiagnosticDescriptor InvalidRange = Error(
@@ -139,7 +139,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ChoiceOfWrongType = Error(
         "DSL0031", "Hyperparameter choice has the wrong type",
-        "Hyperparameter '{0}' lists a choice that is not a {1}",
+        "Hyperparameter '{0}' lists a choice that is not of type {1}",
         "Every entry of Choices must be a value of the property's type: strings for a string, members of the enum for an enum.");
 
     public static readonly DiagnosticDescriptor NoChoices = Error(

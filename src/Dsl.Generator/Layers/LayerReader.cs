@@ -174,7 +174,7 @@ internal sealed class LayerReader(
             return true;
         }
         var shortName = enumType.Substring(enumType.LastIndexOf('.') + 1);
-        return WrongKind(name, "a " + shortName + " value or nameof(a member of that type)", Display(constant));
+        return WrongKind(name, "a value of " + shortName + " or nameof(a member of that type)", Display(constant));
     }
 
     private bool Member(string name, string memberName, string expected, Func<ITypeSymbol, bool> accepts)
