@@ -52,6 +52,10 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.OrderBy(u => u.FilePath, StringComparer.Ordinal).ThenBy(u => u.Position).ToEquatableArray())
             .WithTrackingName(TrackingNames.GlobalUsings);
 
+        // The one pipeline value that holds compiler objects (see IsolationEnvironment's remarks for why that is safe). It
+        // is rebuilt on every compilation change, but compares equal unless the options, references or global usings
+        // changed, so the models parsed against it stay cached across ordinary edits; a reference change makes it
+        // unequal, and every self-contained model is parsed again against the new references.
         var environment = context.CompilationProvider
             .Combine(context.ParseOptionsProvider)
             .Combine(globalUsings)

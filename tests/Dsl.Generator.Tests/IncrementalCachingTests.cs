@@ -57,6 +57,19 @@ public class IncrementalCachingTests
     }
 
     [Fact]
+    public void ReferenceChangeReparsesAModelThatAnUnrelatedEditLeavesCached()
+    {
+        // The isolation environment compares references by identity: an equal set reuses the parsed model outright, a
+        // reloaded set (new instances of the same files, as a host makes after a rebuild) parses it again.
+        var (_, unrelated) = RunTwice(c => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; class More { }", GeneratorHarness.ParseOptions, "More.cs")));
+        Assert.All(Reasons(unrelated, TrackingNames.ParsedModels), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+
+        var (_, reloaded) = RunTwice(c => c.WithReferences(c.References.Select(r =>
+            (MetadataReference)MetadataReference.CreateFromFile(((PortableExecutableReference)r).FilePath!))));
+        Assert.All(Reasons(reloaded, TrackingNames.ParsedModels), r => Assert.Equal(IncrementalStepRunReason.Unchanged, r));
+    }
+
+    [Fact]
     public void SweepEditModifiesTheParsedSweep()
     {
         var (_, second) = RunTwice(c =>

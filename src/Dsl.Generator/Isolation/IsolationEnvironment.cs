@@ -15,9 +15,32 @@ namespace Dsl.Generator.Isolation;
 /// settings, references or global usings do, never on an ordinary edit.
 /// </summary>
 /// <remarks>
-/// It is the one pipeline value that holds a compiler object: a base compilation of the references and the global
-/// usings alone, built on first use. It holds no user code, so keeping it alive keeps no old syntax trees or symbols of
-/// the user's project alive, and it is replaced only together with the references.
+/// <para>
+/// It is the one pipeline value that holds compiler objects (the options, the references and, built on first use, a
+/// base compilation of the references and the global usings alone), against the rule that pipeline values are plain
+/// data. That is safe for these reasons:
+/// </para>
+/// <list type="bullet">
+/// <item><b>Equality is by value, and never looks at the base compilation.</b> Two environments are equal when the
+/// assembly name, the compilation and parse options (both compare by value in Roslyn), and the global usings' text are
+/// equal, and the references are the very same <see cref="MetadataReference"/> instances in the same order. The base
+/// compilation is a cache that is filled lazily and takes no part in equality or hashing, so building it cannot turn an
+/// Unchanged step into a Modified one, and an edit to user code yields an equal environment: the steps after it stay
+/// cached.</item>
+/// <item><b>Nothing compiled from it is cached.</b> <see cref="Compile"/> is called inside the ParsedModels step, and
+/// the compilation it returns lives only for that call: the parser turns it into an equatable ParsedModel of strings,
+/// numbers and locations, which is what the driver keeps and what the outputs are made of (the caching tests walk every
+/// tracked step's values and reject compilations, symbols and syntax). This value itself has no tracking name, so it is
+/// kept only as the driver's last input of that step.</item>
+/// <item><b>It holds no user code.</b> The base compilation's only syntax tree is the global usings' text, so keeping it
+/// alive between runs keeps no old syntax tree or symbol of the user's files alive; only metadata of the references,
+/// which the real compilation holds too.</item>
+/// <item><b>A reference change replaces it.</b> Hosts create new <see cref="MetadataReference"/> instances when a
+/// reference is added, removed or rebuilt, so identity comparison sees the change: the environment compares unequal, a
+/// new one (with an empty cache) flows to every self-contained model, which is then parsed again, and the old one and its
+/// base compilation become garbage. The only error identity can make is to see a change where there is none (the same
+/// files loaded again), which costs a reparse, never a stale result.</item>
+/// </list>
 /// </remarks>
 internal sealed class IsolationEnvironment(
     string? assemblyName,
