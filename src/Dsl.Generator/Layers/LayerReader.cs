@@ -164,13 +164,12 @@ internal sealed class LayerReader(
         if (constant.Kind == TypedConstantKind.Enum && constant.Type?.ToDisplayString() == enumType)
         {
             var field = constant.Type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value));
-            var code = "global::" + enumType + "." + (field?.Name ?? "?");
             if (field is null)
             {
                 Report(DiagnosticDescriptors.OptionValueNotOffered, name, "a named member of " + constant.Type.Name);
                 return false;
             }
-            Arguments.Add(new LayerArgument(name, code, null, field.Name));
+            Arguments.Add(new LayerArgument(name, "global::" + enumType + "." + field.Name, null, field.Name));
             return true;
         }
         var shortName = enumType.Substring(enumType.LastIndexOf('.') + 1);
