@@ -119,14 +119,15 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
                     if (result.TestEvaluation is { } test)
                         lines.Add($"test accuracy of the best model: {SweepText.Value(test.Accuracy)}, loss {SweepText.Value(test.Loss)}, on {test.Count} samples");
                 }
-                else if (result.StopReason != SweepStopReason.Cancelled)
-                {
-                    lines.Add($"no trial completed; see their errors with: show --storage {storageText} --study {result.Study}");
-                }
                 if (report.Files is { } files) lines.Add($"report: {files.Markdown}");
                 foreach (var line in lines) await host.Output.WriteLineAsync(line);
                 await host.Output.FlushAsync(CancellationToken.None);
-                return result.StopReason == SweepStopReason.Cancelled ? SweepCommandLine.InterruptedExitCode : 0;
+                if (result.StopReason == SweepStopReason.Cancelled) return SweepCommandLine.InterruptedExitCode;
+                if (result.HasBest) return 0;
+
+                // A sweep that leaves no best model has failed at its job, whatever stopped it.
+                var show = storage is SqliteStudyStorage sqlite ? $" See every trial with: show --storage {sqlite.FilePath} --study {result.Study}" : "";
+                return await FailAsync($"the sweep has no best model: {SweepText.NoCompleteTrial(result.Trials)}.{show}");
             }
             catch (Exception e) when (e is ArgumentException or StudyStorageException or CheckpointException or IOException or UnauthorizedAccessException)
             {
