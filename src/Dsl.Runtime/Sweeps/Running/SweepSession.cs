@@ -209,9 +209,8 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             // A claimed waiting trial was in the snapshot, with the retry link its store or runner gave it.
             var waiting = trials.FirstOrDefault(t => t.Number == claimed.Number);
             var retryOf = claimed.RetryOf ?? (waiting is null ? null : SweepTables.RetryOf(waiting));
-            // The store calls the sampler only when no waiting trial was there to claim.
-            sampledBy ??= retryOf is null ? "enqueued" : "retry";
-            return new Claim(claimed, counted + 1, TrialBudget.Attempt(claimed.Number, trials), retryOf, sampledBy);
+            var how = claimed.Enqueued ? retryOf is null ? "enqueued" : "retry" : sampledBy ?? "sampled";
+            return new Claim(claimed, counted + 1, TrialBudget.Attempt(claimed.Number, trials), retryOf, how);
         }
         finally
         {
