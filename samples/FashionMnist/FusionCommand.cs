@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsl;
+using Dsl.CommandLine;
 using Dsl.Datasets;
 using Dsl.Sweeps;
 using Dsl.Training;

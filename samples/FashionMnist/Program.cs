@@ -1,4 +1,4 @@
-using Dsl.Sweeps;
+using Dsl.CommandLine;
 using FashionMnistSample;
 
 return await FashionMnistCommandLine.RunAsync(new CommandLineApp(FashionMnistCommandLine.Description), args);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Dsl.Datasets;
-using Dsl.Sweeps;
+using Dsl.CommandLine;
 using Dsl.Training;
 using TorchSharp;
 

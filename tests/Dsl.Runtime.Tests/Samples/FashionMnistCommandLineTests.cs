@@ -1,7 +1,7 @@
 using Dsl.Datasets;
 using Dsl.Runtime.Tests.Datasets;
 using Dsl.Runtime.Tests.Training;
-using Dsl.Sweeps;
+using Dsl.CommandLine;
 using FashionMnistSample;
 
 namespace Dsl.Runtime.Tests.Samples;
