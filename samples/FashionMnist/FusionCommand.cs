@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Dsl;
+using Dsl.CommandLine;
 using Dsl.Datasets;
+using Dsl.Sweeps;
 using Dsl.Training;
 
 namespace FashionMnistSample;
@@ -8,57 +10,61 @@ namespace FashionMnistSample;
 /// <summary>`fusion`: trains the two-input TwoViewNet (image + row/column profiles) and reports its test accuracy.</summary>
 internal static class FusionCommand
 {
-    public static Command Create()
+    public static Command Create(CommandLineApp app)
     {
-        var command = new Command("fusion", "Train the two-input TwoViewNet: a CNN over the image and an MLP over its intensity profiles, fused.");
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 2 };
-        var merge = new Option<FusionKind>("--merge") { Description = "The fusion op.", DefaultValueFactory = _ => FusionKind.Attention };
-        var data = new Option<string?>("--data") { Description = "Folder with the Fashion-MNIST IDX files (see the train command)." };
+        var command = new Command("fusion",
+            "Train the two-input TwoViewNet: a CNN over the image and an MLP over its intensity profiles, fused. " +
+            "Its subcommands sweep TwoViewSweep: which fusion op works best, with the widths and the learning rate.");
+        var epochs = CommandLineOptions.Integer("--epochs", "Passes over the training set.", 2, 1);
+        var merge = CommandLineOptions.Choice("--merge", "The fusion op.", FusionKind.Attention);
+        var data = DataOption.Create();
         command.Options.Add(epochs);
         command.Options.Add(merge);
         command.Options.Add(data);
-        command.SetAction(parse => Run(parse.GetValue(data), parse.GetValue(epochs), parse.GetValue(merge)));
+        command.SetAction(parse => Run(app, parse.GetValue(data), parse.GetValue(epochs), parse.GetValue(merge)));
         return command;
     }
 
-    private static int Run(string? dataDirectory, int epochs, FusionKind merge)
+    private static int Run(CommandLineApp app, string? dataDirectory, int epochs, FusionKind merge)
     {
+        var output = app.Output;
         try
         {
             var options = new TrainingOptions { Epochs = epochs, Seed = 0 };
             options.Validate();
             var dataset = FashionMnist.Load(dataDirectory);
-            Console.WriteLine($"data: {dataset.Source}");
+            output.WriteLine($"data: {dataset.Source}");
             using var train = TwoViews(dataset.Train);
             using var test = TwoViews(dataset.Test);
 
             using var model = Trainer.CreateModel<TwoViewNet, TwoViewNet.Hyperparameters>(
                 TwoViewNet.Hyperparameters.Default with { Merge = merge }, options.Seed);
-            Console.WriteLine($"model: TwoViewNet {model.HyperparameterValues}");
+            output.WriteLine($"model: TwoViewNet {model.HyperparameterValues}");
             var trainer = new Trainer(options);
             trainer.Fit(model, train, validation: null, TrainingCallbacks.OnEpochEnd(report =>
             {
-                Console.WriteLine($"epoch {report.Epoch}/{epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s");
+                output.WriteLine($"epoch {report.Epoch}/{epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s");
                 return EpochDecision.Continue;
             }));
             var evaluation = trainer.Evaluate(model, test);
-            Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
+            output.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
             return 0;
         }
         catch (Exception e) when (e is DatasetException or ArgumentException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            return app.Fail(e.Message);
         }
     }
 
     /// <summary>The two views for `fusion sweep`: a stratified 90/10 train/validation split, and the test set for the final check.</summary>
-    public static Dsl.Sweeps.SweepData LoadSweepData()
+    /// <param name="directory">The <c>--data</c> folder, or null for the default lookup, which reads DSL_FASHION_MNIST_DIR.</param>
+    /// <param name="output">Where the data's source is reported.</param>
+    public static SweepData LoadSweepData(string? directory, TextWriter output)
     {
-        var dataset = FashionMnist.Load(Environment.GetEnvironmentVariable(FashionMnist.EnvironmentVariable));
-        Console.WriteLine($"data: {dataset.Source}");
+        var dataset = FashionMnist.Load(directory);
+        output.WriteLine($"data: {dataset.Source}");
         using var all = TwoViews(dataset.Train);
-        return Dsl.Sweeps.SweepData.Split(all, validationFraction: 0.1, seed: 0, test: TwoViews(dataset.Test));
+        return SweepData.Split(all, validationFraction: 0.1, seed: 0, test: TwoViews(dataset.Test));
     }
 
     private static TensorDataset TwoViews(LabeledImages images)

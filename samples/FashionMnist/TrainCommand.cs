@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsl.Datasets;
+using Dsl.CommandLine;
 using Dsl.Training;
 using TorchSharp;
 
@@ -8,19 +9,14 @@ namespace FashionMnistSample;
 /// <summary>The sample's default command: train FashionCnn with embedded defaults and report test accuracy.</summary>
 internal static class TrainCommand
 {
-    public static void Configure(Command command)
+    public static void Configure(Command command, CommandLineApp app)
     {
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 2 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per optimisation step.", DefaultValueFactory = _ => 128 };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var schedule = new Option<ScheduleKind>("--schedule") { Description = "Learning-rate schedule over the epochs.", DefaultValueFactory = _ => ScheduleKind.Cosine };
-        var seed = new Option<int>("--seed") { Description = "Seed for weights and shuffling.", DefaultValueFactory = _ => 0 };
-        var data = new Option<string?>("--data")
-        {
-            Description = "Folder with the Fashion-MNIST IDX files. Default: $DSL_FASHION_MNIST_DIR, then " +
-                          "/usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist), then the embedded subset. " +
-                          "'embedded' picks the embedded 6,000/1,000 subset.",
-        };
+        var epochs = CommandLineOptions.Integer("--epochs", "Passes over the training set.", 2, 1);
+        var batchSize = CommandLineOptions.Integer("--batch-size", "Samples per optimisation step.", 128, 1);
+        var learningRate = CommandLineOptions.PositiveNumber("--lr", "Adam learning rate.", 1e-3);
+        var schedule = CommandLineOptions.Choice("--schedule", "Learning-rate schedule over the epochs.", ScheduleKind.Cosine);
+        var seed = CommandLineOptions.Integer("--seed", "Seed for weights and shuffling.", 0, 0);
+        var data = DataOption.Create();
         command.Options.Add(epochs);
         command.Options.Add(batchSize);
         command.Options.Add(learningRate);
@@ -28,6 +24,7 @@ internal static class TrainCommand
         command.Options.Add(seed);
         command.Options.Add(data);
         command.SetAction(parse => Run(
+            app,
             parse.GetValue(data),
             new TrainingOptions
             {
@@ -39,13 +36,14 @@ internal static class TrainCommand
             }));
     }
 
-    private static int Run(string? dataDirectory, TrainingOptions options)
+    private static int Run(CommandLineApp app, string? dataDirectory, TrainingOptions options)
     {
+        var output = app.Output;
         try
         {
             options.Validate();
             var dataset = FashionMnist.Load(dataDirectory);
-            Console.WriteLine($"data: {dataset.Source}");
+            output.WriteLine($"data: {dataset.Source}");
 
             var (trainImages, trainLabels) = dataset.Train.ToTensors();
             var (testImages, testLabels) = dataset.Test.ToTensors();
@@ -53,25 +51,24 @@ internal static class TrainCommand
             using var test = new TensorDataset(testImages, testLabels);
 
             using var model = Trainer.CreateModel<FashionCnn, FashionCnn.Hyperparameters>(FashionCnn.Hyperparameters.Default, options.Seed);
-            Console.WriteLine($"model: FashionCnn {model.HyperparameterValues}");
-            Console.WriteLine($"training: {train.Count} samples, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate} ({options.Schedule}), {torch.get_num_threads()} threads");
+            output.WriteLine($"model: FashionCnn {model.HyperparameterValues}");
+            output.WriteLine($"training: {train.Count} samples, {options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate} ({options.Schedule}), {torch.get_num_threads()} threads");
 
             var trainer = new Trainer(options);
             trainer.Fit(model, train, validation: null, TrainingCallbacks.OnEpochEnd(report =>
             {
-                Console.WriteLine($"epoch {report.Epoch}/{options.Epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s");
+                output.WriteLine($"epoch {report.Epoch}/{options.Epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s");
                 return EpochDecision.Continue;
             }));
 
             var evaluation = trainer.Evaluate(model, test);
-            Console.WriteLine($"test loss {evaluation.Loss:F4}");
-            Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
+            output.WriteLine($"test loss {evaluation.Loss:F4}");
+            output.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
             return 0;
         }
         catch (Exception e) when (e is DatasetException or ArgumentException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            return app.Fail(e.Message);
         }
     }
 }

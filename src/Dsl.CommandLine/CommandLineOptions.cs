@@ -11,15 +11,27 @@ namespace Dsl.CommandLine;
 /// Option factories whose parse errors are one sentence naming the option, the value given and what it expects;
 /// System.CommandLine's own messages name CLR types and span several lines.
 /// </summary>
-internal static class CommandLineOptions
+/// <remarks>The sweep commands build their options here; an application's own commands should too (see <see cref="CommandLineApp"/>).</remarks>
+public static class CommandLineOptions
 {
-    public static readonly string[] SamplerNames = ["tpe", "random", "grid", "halton", "sobol", "cmaes"];
-    public static readonly string[] PrunerNames = ["none", "median", "asha", "hyperband"];
-    public static readonly string[] FormatNames = ["csv", "json"];
+    internal static readonly string[] SamplerNames = ["tpe", "random", "grid", "halton", "sobol", "cmaes"];
+    internal static readonly string[] PrunerNames = ["none", "median", "asha", "hyperband"];
+    internal static readonly string[] FormatNames = ["csv", "json"];
 
-    public static Option<int> Integer(string name, string description, int defaultValue, int minimum, string helpName = "n")
+    /// <summary>A whole number of at least <paramref name="minimum"/>, <paramref name="defaultValue"/> when not given.</summary>
+    public static Option<int> Integer(string name, string description, int defaultValue, int minimum, string helpName = "n") =>
+        Parsed(name, description, defaultValue, helpName, $"a whole number of at least {minimum}",
+            text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum ? value : null);
+
+    /// <summary>A positive real number, <paramref name="defaultValue"/> when not given.</summary>
+    public static Option<double> PositiveNumber(string name, string description, double defaultValue, string helpName = "x") =>
+        Parsed(name, description, defaultValue, helpName, "a positive number such as 0.001 or 1e-3",
+            text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value > 0 ? value : null);
+
+    private static Option<T> Parsed<T>(string name, string description, T defaultValue, string helpName, string expected, Func<string, T?> parse)
+        where T : struct
     {
-        var option = new Option<int>(name)
+        var option = new Option<T>(name)
         {
             Description = description,
             HelpName = helpName,
@@ -28,16 +40,25 @@ internal static class CommandLineOptions
         option.CustomParser = result =>
         {
             var text = Single(result);
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum) return value;
-            result.AddError($"{name} expects a whole number of at least {minimum}, but got '{text}'.");
+            if (parse(text) is { } value) return value;
+            result.AddError($"{name} expects {expected}, but got '{text}'.");
             return defaultValue;
         };
         return option;
     }
 
-    public static Option<string> Choice(string name, string description, string defaultValue, string[] choices)
+    /// <summary>One of an enum's named members, matched ignoring case, <paramref name="defaultValue"/> when not given.</summary>
+    public static Option<TEnum> Choice<TEnum>(string name, string description, TEnum defaultValue)
+        where TEnum : struct, Enum =>
+        OneOf(name, description, defaultValue, Enum.GetNames<TEnum>(), Enum.Parse<TEnum>);
+
+    /// <summary>One of <paramref name="choices"/>, matched ignoring case, <paramref name="defaultValue"/> when not given.</summary>
+    public static Option<string> Choice(string name, string description, string defaultValue, string[] choices) =>
+        OneOf(name, description, defaultValue, choices, choice => choice);
+
+    private static Option<T> OneOf<T>(string name, string description, T defaultValue, string[] choices, Func<string, T> convert)
     {
-        var option = new Option<string>(name)
+        var option = new Option<T>(name)
         {
             Description = description,
             HelpName = string.Join('|', choices),
@@ -48,14 +69,14 @@ internal static class CommandLineOptions
         {
             var text = Single(result);
             var choice = choices.FirstOrDefault(c => string.Equals(c, text.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (choice is not null) return choice;
+            if (choice is not null) return convert(choice);
             result.AddError($"{name} expects one of {string.Join(", ", choices)}, but got '{text}'.");
             return defaultValue;
         };
         return option;
     }
 
-    public static Option<TimeSpan?> Duration(string name, string description)
+    internal static Option<TimeSpan?> Duration(string name, string description)
     {
         var option = new Option<TimeSpan?>(name) { Description = description, HelpName = "duration" };
         option.CustomParser = result =>
@@ -68,6 +89,7 @@ internal static class CommandLineOptions
         return option;
     }
 
+    /// <summary>A non-empty text such as a path, null when not given.</summary>
     public static Option<string?> Text(string name, string description, string helpName)
     {
         var option = new Option<string?>(name) { Description = description, HelpName = helpName };
@@ -79,7 +101,7 @@ internal static class CommandLineOptions
         return option;
     }
 
-    public static Option<string?> Study(string defaultName)
+    internal static Option<string?> Study(string defaultName)
     {
         var option = Text("--study", $"The study's name in the store. Default: {defaultName}.", "name");
         option.Validators.Add(result =>
@@ -91,7 +113,7 @@ internal static class CommandLineOptions
     }
 
     /// <summary>The <c>--storage</c> option; reading commands pass <paramref name="mustExist"/> so a mistyped path is a usage error.</summary>
-    public static Option<string?> Storage(string description, bool mustExist)
+    internal static Option<string?> Storage(string description, bool mustExist)
     {
         var option = Text("--storage", description, "path");
         option.Validators.Add(result =>
@@ -103,7 +125,7 @@ internal static class CommandLineOptions
     }
 
     /// <summary>What is wrong with a <c>--storage</c> value, or null; reading commands also need the file to exist.</summary>
-    public static string? StorageProblem(string text, bool mustExist)
+    internal static string? StorageProblem(string text, bool mustExist)
     {
         var trimmed = text.Trim();
         if (trimmed is "memory" or ":memory:" or "inmemory" or "in-memory")

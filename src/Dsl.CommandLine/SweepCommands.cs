@@ -16,7 +16,7 @@ using Dsl.Sweeps;
 namespace Dsl.CommandLine;
 
 /// <summary>The four commands of a sweep's command line and what they do.</summary>
-internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<TSweepHp> definition, Func<SweepData> loadData, CommandLineHost host)
+internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<TSweepHp> definition, Func<ParseResult, SweepData> loadData, CommandLineHost host)
     where TModel : nn.Module, IGeneratedModel<TModel, TModelHp>
     where TModelHp : IHyperparameters<TModelHp>
     where TSweepHp : IHyperparameters<TSweepHp>
@@ -25,16 +25,20 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
 
     private string Metric => SweepText.MetricName(definition.Metric);
 
-    public RootCommand Build()
+    /// <summary>What the sweep's own command line says it is.</summary>
+    public static string Description(SweepDefinition<TSweepHp> definition) =>
+        $"{definition.Name}: a hyperparameter sweep over {typeof(TModel).Name} that {SweepText.Direction(definition.Direction)}s the validation {SweepText.MetricName(definition.Metric)}. " +
+        "Studies live in a SQLite file and resume: after a crash or Ctrl-C, rerun the same sweep command to continue.";
+
+    /// <summary>Adds sweep, show, best and export to <paramref name="parent"/>; returns the sweep command.</summary>
+    public Command AddTo(Command parent)
     {
-        var root = new RootCommand(
-            $"{definition.Name}: a hyperparameter sweep over {typeof(TModel).Name} that {SweepText.Direction(definition.Direction)}s the validation {Metric}. " +
-            "Studies live in a SQLite file and resume: after a crash or Ctrl-C, rerun the same sweep command to continue.");
-        root.Subcommands.Add(SweepCommand());
-        root.Subcommands.Add(ShowCommand());
-        root.Subcommands.Add(BestCommand());
-        root.Subcommands.Add(ExportCommand());
-        return root;
+        var sweep = SweepCommand();
+        parent.Subcommands.Add(sweep);
+        parent.Subcommands.Add(ShowCommand());
+        parent.Subcommands.Add(BestCommand());
+        parent.Subcommands.Add(ExportCommand());
+        return sweep;
     }
 
     private Command SweepCommand()
@@ -86,21 +90,21 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
                 Progress = host.Progress,
                 Enqueue = parse.GetValue(enqueueDefaults) ? [SweepOptions.Assignment(TModelHp.Default, TSweepHp.Default)] : [],
             };
-            return await RunSweepAsync(parse.GetValue(storage) ?? studyName + ".db", options, cancellationToken);
+            return await RunSweepAsync(parse, parse.GetValue(storage) ?? studyName + ".db", options, cancellationToken);
         });
         return command;
     }
 
-    private async Task<int> RunSweepAsync(string storageText, SweepOptions options, CancellationToken cancellationToken)
+    private async Task<int> RunSweepAsync(ParseResult parse, string storageText, SweepOptions options, CancellationToken cancellationToken)
     {
         SweepData data;
         try
         {
-            data = loadData();
+            data = loadData(parse);
         }
         catch (Exception e) when (e is DatasetException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            return await FailAsync($"could not load the data: {e.Message}");
+            return host.Fail($"could not load the data: {e.Message}");
         }
 
         using (data)
@@ -119,18 +123,19 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
                     if (result.TestEvaluation is { } test)
                         lines.Add($"test accuracy of the best model: {SweepText.Value(test.Accuracy)}, loss {SweepText.Value(test.Loss)}, on {test.Count} samples");
                 }
-                else if (result.StopReason != SweepStopReason.Cancelled)
-                {
-                    lines.Add($"no trial completed; see their errors with: show --storage {storageText} --study {result.Study}");
-                }
                 if (report.Files is { } files) lines.Add($"report: {files.Markdown}");
                 foreach (var line in lines) await host.Output.WriteLineAsync(line);
                 await host.Output.FlushAsync(CancellationToken.None);
-                return result.StopReason == SweepStopReason.Cancelled ? SweepCommandLine.InterruptedExitCode : 0;
+                if (result.StopReason == SweepStopReason.Cancelled) return SweepCommandLine.InterruptedExitCode;
+                if (result.HasBest) return 0;
+
+                // A sweep that leaves no best model has failed at its job, whatever stopped it.
+                var show = storage is SqliteStudyStorage sqlite ? $" See every trial with: show --storage {sqlite.FilePath} --study {result.Study}" : "";
+                return host.Fail($"the sweep has no best model: {SweepText.NoCompleteTrial(result.Trials)}.{show}");
             }
             catch (Exception e) when (e is ArgumentException or StudyStorageException or CheckpointException or IOException or UnauthorizedAccessException)
             {
-                return await FailAsync(e.Message);
+                return host.Fail(e.Message);
             }
         }
     }
@@ -143,7 +148,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         command.SetAction(async (parse, cancellationToken) =>
         {
             var read = await ReadStudyAsync(parse.GetValue(storage), parse.GetValue(study), cancellationToken);
-            if (read.Error is { } error) return await FailAsync(error, read.IsUsageError);
+            if (read.Error is { } error) return read.IsUsageError ? host.UsageError(error, parse) : host.Fail(error);
             var (summary, trials) = (read.Summary!, read.Trials);
             var counts = string.Join(", ", trials.GroupBy(t => t.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {SweepText.State(g.Key)}"));
             var best = SweepText.Ranked(trials, summary.Direction).FirstOrDefault();
@@ -166,9 +171,9 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         command.SetAction(async (parse, cancellationToken) =>
         {
             var read = await ReadStudyAsync(parse.GetValue(storage), parse.GetValue(study), cancellationToken);
-            if (read.Error is { } error) return await FailAsync(error, read.IsUsageError);
+            if (read.Error is { } error) return read.IsUsageError ? host.UsageError(error, parse) : host.Fail(error);
             if (SweepText.Ranked(read.Trials, read.Summary!.Direction).FirstOrDefault() is not { } best)
-                return await FailAsync($"study '{read.Summary.Name}' has no complete trial yet.");
+                return host.Fail($"study '{read.Summary.Name}' has no complete trial yet.");
             var (model, training) = SplitTyped(best.Parameters);
             await host.Output.WriteLineAsync(BestTrialJson.Write(read.Summary.Name, read.Summary.Direction, Metric, best, model, training));
             await host.Output.FlushAsync(CancellationToken.None);
@@ -199,7 +204,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         command.SetAction(async (parse, cancellationToken) =>
         {
             var read = await ReadStudyAsync(parse.GetValue(storage), parse.GetValue(study), cancellationToken);
-            if (read.Error is { } error) return await FailAsync(error, read.IsUsageError);
+            if (read.Error is { } error) return read.IsUsageError ? host.UsageError(error, parse) : host.Fail(error);
             var path = parse.GetValue(output);
             var kind = parse.GetValue(format)?.Trim().ToLowerInvariant()
                        ?? (path is not null && Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "csv");
@@ -229,7 +234,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return await FailAsync($"could not write '{path}': {e.Message}");
+                return host.Fail($"could not write '{path}': {e.Message}");
             }
             await host.Output.WriteLineAsync($"wrote {read.Trials.Count} trials of study {read.Summary!.Name} to {Path.GetFullPath(path)} ({kind})");
             await host.Output.FlushAsync(CancellationToken.None);
@@ -312,13 +317,6 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         "hyperband" => Pruners.Hyperband(maxEpochs: epochs),
         _ => null,
     };
-
-    private async Task<int> FailAsync(string message, bool usage = false)
-    {
-        await host.Error.WriteLineAsync("error: " + SweepText.FirstLine(message, 400) + (usage ? " Run with '--help' for usage." : ""));
-        await host.Error.FlushAsync(CancellationToken.None);
-        return usage ? SweepCommandLine.UsageExitCode : SweepCommandLine.FailureExitCode;
-    }
 
     private sealed record StudyRead(StudySummary? Summary, IReadOnlyList<TrialRecord> Trials, string? Error)
     {

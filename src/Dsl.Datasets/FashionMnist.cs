@@ -48,8 +48,8 @@ public static class FashionMnist
             return LoadGivenDirectory(
                 directory,
                 DatasetSourceKind.Explicit,
-                $"directory argument ({directory})",
-                "Pass a folder holding the four files, or pass null to use the default lookup.");
+                $"the given folder ({directory})",
+                $"Give a folder holding the four files, or none to look in {EnvironmentVariable}, then {SystemDirectory}, then the embedded subset.");
         }
 
         // An empty variable is how shells commonly "unset" it, so it counts as not given.

@@ -9,6 +9,13 @@ public static class SweepAttributeKeys
     /// <summary>The seed the trial's weights, shuffles and dropout were drawn from.</summary>
     public const string Seed = "seed";
 
+    /// <summary>
+    /// How the trial's parameters were chosen: <c>enqueued</c> (a warm-start assignment), <c>retry</c> (a retried trial's),
+    /// <c>tpe-startup</c> (one of TPE's random startup draws, see <see cref="Dsl.Search.Samplers.TpeOptions.StartupTrials"/>),
+    /// or the sampler's name: <c>tpe</c>, <c>random</c>, <c>grid</c>, <c>halton</c>, <c>cmaes</c>.
+    /// </summary>
+    public const string SampledBy = "sampled_by";
+
     /// <summary>How the trial's training ended (the trainer's outcome: Completed, EarlyStopped, Pruned, Diverged…).</summary>
     public const string Outcome = "outcome";
 

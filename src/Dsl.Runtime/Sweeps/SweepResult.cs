@@ -68,9 +68,7 @@ public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparame
     /// <summary>The best complete trial.</summary>
     /// <exception cref="InvalidOperationException">No trial completed; check <see cref="HasBest"/> and the trials' errors.</exception>
     public SweepBest<TModelHyperparameters, TSweepHyperparameters> Best => best ?? throw new InvalidOperationException(
-        $"Study '{Study}' has no complete trial: " +
-        string.Join(", ", Trials.GroupBy(t => t.State).Select(g => $"{g.Count()} {SweepText.State(g.Key)}")) +
-        (Trials.FirstOrDefault(t => t.Error is not null)?.Error is { } error ? $". First error: {SweepText.FirstLine(error)}" : "."));
+        $"Study '{Study}' has no best model: {SweepText.NoCompleteTrial(Trials)}.");
 
     /// <summary>Why the sweep stopped.</summary>
     public SweepStopReason StopReason { get; }

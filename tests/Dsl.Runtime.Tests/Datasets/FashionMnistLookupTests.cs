@@ -154,7 +154,8 @@ public sealed class FashionMnistLookupTests : IDisposable
         var ex = Assert.Throws<DatasetException>(() => FashionMnist.Load(dir, null, Absent, Runtime));
 
         Assert.Contains($"{missing}: file not found (expected an IDX image file, magic 0x00000803)", ex.Message);
-        Assert.Contains("directory argument", ex.Message);
+        Assert.Contains($"the given folder ({dir})", ex.Message);
+        Assert.DoesNotContain("null", ex.Message);
     }
 
     [Fact]

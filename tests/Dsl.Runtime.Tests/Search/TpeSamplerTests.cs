@@ -94,6 +94,41 @@ public class TpeSamplerTests
     }
 
     [Fact]
+    public void A_known_trial_budget_gives_half_of_it_to_startup_draws_and_the_rest_to_tpe()
+    {
+        var space = new SearchSpace([new FloatParameter("x", 0, 1, 0.5)]);
+        var tpe = new TpeSampler(8).ForTrialBudget(6);
+        var random = new RandomSampler(8);
+
+        var fromTpe = Run(tpe, space, p => (double)p["x"], 6).Select(t => t.Parameters["x"]).ToList();
+        var fromRandom = Run(random, space, p => (double)p["x"], 6).Select(t => t.Parameters["x"]).ToList();
+
+        Assert.Equal(3, Assert.IsType<TpeSampler>(tpe).StartupTrials);
+        Assert.Equal(fromRandom.Take(3), fromTpe.Take(3));
+        for (var i = 3; i < 6; i++) Assert.NotEqual(fromRandom[i], fromTpe[i]);
+    }
+
+    [Fact]
+    public void An_explicit_startup_count_wins_over_the_trial_budget()
+    {
+        var fixedCount = new TpeSampler(8, new TpeOptions { StartupTrials = 10 });
+        Assert.Same(fixedCount, fixedCount.ForTrialBudget(6));
+        Assert.Equal(10, fixedCount.StartupTrials);
+        Assert.Equal(10, new TpeSampler(8).StartupTrials);
+    }
+
+    [Theory]
+    [InlineData(null, 10)]
+    [InlineData(1, 2)]
+    [InlineData(5, 2)]
+    [InlineData(6, 3)]
+    [InlineData(12, 6)]
+    [InlineData(20, 10)]
+    [InlineData(500, 10)]
+    public void The_default_startup_count_is_half_the_budget_within_2_and_10(int? budget, int expected) =>
+        Assert.Equal(expected, TpeOptions.DefaultStartupTrials(budget));
+
+    [Fact]
     public void Pruned_trials_rank_after_complete_ones_and_by_how_far_they_got()
     {
         var done = StudySimulator.Complete(0, new Dictionary<string, object>(), 5.0);

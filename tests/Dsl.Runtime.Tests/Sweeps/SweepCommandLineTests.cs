@@ -141,12 +141,43 @@ public sealed class SweepCommandLineTests : IDisposable
         Assert.Contains("'other'", line);
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
+    [Fact]
+    public async Task A_sweep_whose_trials_all_fail_exits_1_with_one_line_saying_why()
+    {
+        var failing = SweepKit.Definition(configure: (_, _) => throw new InvalidOperationException("no such optimizer.\nstack trace"));
+        string[] args = ["sweep", "--trials", "3", "--epochs", "1", "--storage", "memory", "--output", folder.File("runs"), "--sampler", "random"];
+
+        var (code, output, error) = await RunAsync(args, failing);
+
+        Assert.Equal(SweepCommandLine.FailureExitCode, code);
+        var line = Assert.Single(Lines(error));
+        Assert.StartsWith("error: the sweep has no best model: all 3 trials failed; the first error: ", line);
+        Assert.EndsWith("no such optimizer.", line);
+        // An in-memory study is gone once the process exits: nothing to show afterwards.
+        Assert.DoesNotContain("show", output + error);
+    }
+
+    [Fact]
+    public async Task A_failed_sweep_with_a_study_file_says_how_to_see_its_trials()
+    {
+        var db = folder.File("failed.db");
+        var failing = SweepKit.Definition(configure: (_, _) => throw new InvalidOperationException("boom"));
+
+        var (code, _, error) = await RunAsync(["sweep", "--trials", "2", "--epochs", "1", "--storage", db, "--output", folder.File("runs")], failing);
+
+        Assert.Equal(SweepCommandLine.FailureExitCode, code);
+        var line = Assert.Single(Lines(error));
+        Assert.StartsWith("error: the sweep has no best model: all 2 trials failed; the first error: ", line);
+        Assert.Contains("boom. See every trial with: ", line);
+        Assert.EndsWith($"show --storage {db} --study TinySweep", line);
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(string[] args, SweepDefinition<TinyTraining>? definition = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await SweepCommandLine.RunAsync<SweepNet, SweepNet.Hyperparameters, TinyTraining>(
-            SweepKit.Definition(), args, () => SweepKit.Data(), output, error);
+            definition ?? SweepKit.Definition(), args, () => SweepKit.Data(), output, error);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -49,6 +49,25 @@ public sealed class SweepRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_six_trial_tpe_sweep_records_which_trials_tpe_chose()
+    {
+        using var data = SweepKit.Data();
+        var options = SweepKit.Options(folder.Path, trials: 6) with
+        {
+            Sampler = Dsl.Search.Samplers.Samplers.Tpe(seed: 1),
+            Epochs = 1,
+            Enqueue = [SweepOptions.Assignment(SweepNet.Hyperparameters.Default, TinyTraining.Default)],
+        };
+
+        var result = await SweepKit.RunAsync(data, options);
+
+        // Half the budget (3) finishes before TPE proposes, the enqueued defaults included.
+        Assert.Equal(
+            ["enqueued", "tpe-startup", "tpe-startup", "tpe", "tpe", "tpe"],
+            result.Trials.Select(t => t.Attributes[SweepAttributeKeys.SampledBy]));
+    }
+
+    [Fact]
     public async Task The_best_model_reloads_and_reproduces_its_validation_accuracy()
     {
         using var data = SweepKit.Data(test: true);

@@ -6,8 +6,11 @@ public static class Samplers
     /// <summary>Independent uniform draws.</summary>
     public static RandomSampler Random(int? seed = null) => new(seed);
 
-    /// <summary>Tree-structured Parzen Estimator: random for <paramref name="startupTrials"/> trials, then model-based.</summary>
-    public static TpeSampler Tpe(int? seed = null, int startupTrials = 10, bool multivariate = true, bool constantLiar = false) =>
+    /// <summary>
+    /// Tree-structured Parzen Estimator: random for <paramref name="startupTrials"/> trials, then model-based; null for a
+    /// startup count that follows the sweep's trial budget (see <see cref="TpeOptions.StartupTrials"/>).
+    /// </summary>
+    public static TpeSampler Tpe(int? seed = null, int? startupTrials = null, bool multivariate = true, bool constantLiar = false) =>
         new(seed, new TpeOptions { StartupTrials = startupTrials, Multivariate = multivariate, ConstantLiar = constantLiar });
 
     /// <summary>Tree-structured Parzen Estimator with every setting given.</summary>

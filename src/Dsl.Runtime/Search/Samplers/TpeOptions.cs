@@ -3,8 +3,19 @@ namespace Dsl.Search.Samplers;
 /// <summary>Settings of the <see cref="TpeSampler"/>; the defaults follow Optuna's TPE except where noted.</summary>
 public sealed record TpeOptions
 {
-    /// <summary>Trials sampled at random before the Parzen estimators take over.</summary>
-    public int StartupTrials { get; init; } = 10;
+    /// <summary>
+    /// Trials sampled at random before the Parzen estimators take over; null (the default) for a count that follows the
+    /// sweep's trial budget, <see cref="DefaultStartupTrials"/>. A count given here is used whatever the budget.
+    /// </summary>
+    /// <remarks>
+    /// Optuna uses 10 startup trials whatever the budget, so a sweep of 10 trials or fewer never reaches TPE at all. Here
+    /// a sweep that knows its budget (<see cref="Dsl.Sweeps.SweepOptions.Trials"/>, <c>--trials</c>) gives at most half
+    /// of it to random draws, and never fewer than 2: the fewest finished trials that give the good density l(x) and the
+    /// bad one g(x) a point each. From 20 trials on this is Optuna's 10, so longer sweeps behave as Optuna's. Without a
+    /// known budget (the sampler called directly) the count is 10. Enqueued trials count towards the startup trials once
+    /// they finish, as in Optuna.
+    /// </remarks>
+    public int? StartupTrials { get; init; }
 
     /// <summary>Candidates drawn from the good-trial density l(x); the one maximising l(x)/g(x) is proposed.</summary>
     public int EiCandidates { get; init; } = 24;
@@ -39,12 +50,15 @@ public sealed record TpeOptions
     /// <summary>Counts running trials as the worst ones, so parallel workers do not all propose the same point.</summary>
     public bool ConstantLiar { get; init; }
 
+    /// <summary>The startup count when <see cref="StartupTrials"/> is null: half of <paramref name="trialBudget"/> within [2, 10], or 10 when the budget is unknown.</summary>
+    public static int DefaultStartupTrials(int? trialBudget) => trialBudget is { } trials ? Math.Clamp(trials / 2, 2, 10) : 10;
+
     internal int GoodCount(int finished) => Math.Clamp(
         Gamma is { } gamma ? gamma(finished) : Math.Min((int)Math.Ceiling(0.15 * finished), 25), 0, finished);
 
     internal void Validate()
     {
-        if (StartupTrials < 0) throw new ArgumentOutOfRangeException(nameof(StartupTrials), StartupTrials, "Must be ≥ 0.");
+        if (StartupTrials is < 0) throw new ArgumentOutOfRangeException(nameof(StartupTrials), StartupTrials, "Must be ≥ 0.");
         if (EiCandidates < 1) throw new ArgumentOutOfRangeException(nameof(EiCandidates), EiCandidates, "Must be ≥ 1.");
         if (!(PriorWeight > 0)) throw new ArgumentOutOfRangeException(nameof(PriorWeight), PriorWeight, "Must be > 0.");
         if (!(MultivariateBandwidth > 0)) throw new ArgumentOutOfRangeException(nameof(MultivariateBandwidth), MultivariateBandwidth, "Must be > 0.");

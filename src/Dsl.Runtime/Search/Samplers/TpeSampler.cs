@@ -12,17 +12,23 @@ namespace Dsl.Search.Samplers;
 /// stepped) and rounded back; categoricals by smoothed counts. A conditional parameter is fitted only on the trials in
 /// which it was active. Pruned trials rank after complete ones, by how far they got and then by their last value.
 /// </remarks>
-public sealed class TpeSampler : ISampler
+public sealed class TpeSampler : IBudgetAwareSampler
 {
     private readonly Lock gate = new();
     private long calls;
 
     /// <summary>Creates a TPE sampler; without a seed, one is drawn (see <see cref="Seed"/>).</summary>
     public TpeSampler(int? seed = null, TpeOptions? options = null)
+        : this(seed, options, trialBudget: null)
+    {
+    }
+
+    private TpeSampler(int? seed, TpeOptions? options, int? trialBudget)
     {
         Options = options ?? new TpeOptions();
         Options.Validate();
         Seed = seed ?? SamplingSupport.FreshSeed();
+        TrialBudget = trialBudget;
     }
 
     /// <summary>The seed in use.</summary>
@@ -30,6 +36,22 @@ public sealed class TpeSampler : ISampler
 
     /// <summary>The settings in use.</summary>
     public TpeOptions Options { get; }
+
+    /// <summary>The number of trials the study will hold, when a sweep told it (<see cref="ForTrialBudget"/>); null otherwise.</summary>
+    public int? TrialBudget { get; }
+
+    /// <summary>How many finished trials are drawn at random before TPE proposes: <see cref="TpeOptions.StartupTrials"/>, or the count for <see cref="TrialBudget"/>.</summary>
+    public int StartupTrials => Options.StartupTrials ?? TpeOptions.DefaultStartupTrials(TrialBudget);
+
+    /// <summary>A copy with the same seed and options for a study of <paramref name="trials"/> trials; this sampler when its startup count is fixed.</summary>
+    public ISampler ForTrialBudget(int trials)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        return Options.StartupTrials is not null || TrialBudget == trials ? this : new TpeSampler(Seed, Options, trials);
+    }
+
+    /// <summary>Whether the next proposal after <paramref name="history"/> is a random startup draw rather than TPE's.</summary>
+    internal bool IsStartup(IReadOnlyList<TrialRecord> history, StudyDirection direction) => Finished(history, direction, scored: null) < StartupTrials;
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, object> Sample(
@@ -43,15 +65,8 @@ public sealed class TpeSampler : ISampler
         lock (gate) random = new SamplerRandom(Seed, history.Count, calls++);
 
         var scored = new List<(TrialRecord Trial, TrialScore Score)>();
-        var finished = 0;
-        foreach (var trial in history)
-        {
-            if (!TrialScore.TryScore(trial, direction, Options.ConstantLiar, out var score)) continue;
-            scored.Add((trial, score));
-            if (score.Tier < 3) finished++;
-        }
-
-        if (finished < Options.StartupTrials)
+        var finished = Finished(history, direction, scored);
+        if (finished < StartupTrials)
             return SamplingSupport.WalkUniform(space, codecs, pinned, random);
 
         // Stable sort (by score, then trial number) so that ties never depend on the history's order.
@@ -76,6 +91,19 @@ public sealed class TpeSampler : ISampler
                 if (codecs[m].IsConstant && !assignment.ContainsKey(codecs[m].Name))
                     assignment[codecs[m].Name] = codecs[m].Decode(codecs[m].Lower);
         });
+    }
+
+    /// <summary>Counts the finished trials (complete or pruned), and gathers the scored ones, running ones included for the constant liar.</summary>
+    private int Finished(IReadOnlyList<TrialRecord> history, StudyDirection direction, List<(TrialRecord Trial, TrialScore Score)>? scored)
+    {
+        var finished = 0;
+        foreach (var trial in history)
+        {
+            if (!TrialScore.TryScore(trial, direction, Options.ConstantLiar, out var score)) continue;
+            scored?.Add((trial, score));
+            if (score.Tier < 3) finished++;
+        }
+        return finished;
     }
 
     private double[] Propose(ParameterCodec[] dims, double?[] fixedCoordinates, List<TrialRecord> good, List<TrialRecord> bad, SamplerRandom random)

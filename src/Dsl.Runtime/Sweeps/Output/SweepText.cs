@@ -65,6 +65,28 @@ internal static class SweepText
         return line.Length <= max ? line : line[..(max - 1)] + "…";
     }
 
+    /// <summary>
+    /// Why trials with no complete one leave no best model, in one line: "all 6 trials failed; the first error: …",
+    /// "all 6 trials were pruned", or the counts of each state with the first error.
+    /// </summary>
+    public static string NoCompleteTrial(IReadOnlyCollection<TrialRecord> trials)
+    {
+        var firstError = trials.OrderBy(t => t.Number).FirstOrDefault(t => !string.IsNullOrEmpty(t.Error))?.Error;
+        var error = firstError is null ? "" : $"; the first error: {FirstLine(firstError).TrimEnd('.')}";
+        if (trials.Count == 0) return "no trial ran";
+        var states = trials.GroupBy(t => t.State).OrderBy(g => g.Key).ToList();
+        if (states.Count > 1)
+            return "no trial completed (" + string.Join(", ", states.Select(g => $"{g.Count()} {State(g.Key)}")) + ")" + error;
+        var (count, state) = (trials.Count, states[0].Key);
+        var all = count == 1 ? "the only trial" : $"all {count} trials";
+        return state switch
+        {
+            TrialState.Failed => $"{all} failed{error}",
+            TrialState.Pruned => $"{all} {(count == 1 ? "was" : "were")} pruned before completing",
+            _ => $"no trial completed ({all} {(count == 1 ? "is" : "are")} {State(state)}){error}",
+        };
+    }
+
     /// <summary>The names of every parameter the trials use, in the space's order first and then as they appear.</summary>
     public static IReadOnlyList<string> ParameterNames(IEnumerable<TrialRecord> trials, IEnumerable<string>? spaceOrder = null)
     {

@@ -61,6 +61,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         space = modelSpace.Concat(sweepSpace);
         epochs = options.Epochs ?? definition.Epochs;
         sampler = options.Sampler ?? Samplers.Tpe(options.Seed, constantLiar: options.Jobs > 1);
+        if (sampler is IBudgetAwareSampler budgeted) sampler = budgeted.ForTrialBudget(options.Trials);
         pruner = options.Pruner;
         progress = new GuardedObserver([options.Progress, .. options.Observers]);
         outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", study));
@@ -186,12 +187,14 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             if (counted >= options.Trials) return Stop(SweepStopReason.TrialsReached);
 
             ClaimedTrial claimed;
+            string? sampledBy = null;
             try
             {
                 claimed = Wait(storage.ClaimTrialAsync(study, workerIds[job], (number, history) =>
                 {
                     // Checked again inside the claim, which the store serialises: other processes may share the study.
                     if (TrialBudget.Count(history) >= options.Trials) throw new BudgetReachedException();
+                    sampledBy = SampledBy(history);
                     return sampler.Sample(space, history, Direction);
                 }, CancellationToken.None));
             }
@@ -206,7 +209,8 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             // A claimed waiting trial was in the snapshot, with the retry link its store or runner gave it.
             var waiting = trials.FirstOrDefault(t => t.Number == claimed.Number);
             var retryOf = claimed.RetryOf ?? (waiting is null ? null : SweepTables.RetryOf(waiting));
-            return new Claim(claimed, counted + 1, TrialBudget.Attempt(claimed.Number, trials), retryOf);
+            var how = claimed.Enqueued ? retryOf is null ? "enqueued" : "retry" : sampledBy ?? "sampled";
+            return new Claim(claimed, counted + 1, TrialBudget.Attempt(claimed.Number, trials), retryOf, how);
         }
         finally
         {
@@ -237,6 +241,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         var number = claim.Trial.Number;
         var seed = TrialSeed(options.Seed, number);
         Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Seed, seed.ToString(CultureInfo.InvariantCulture)));
+        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.SampledBy, claim.SampledBy));
 
         Outcome outcome;
         using (NewDisposeScope())
@@ -450,7 +455,15 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         return (int)((z ^ (z >> 31)) & 0x7FFF_FFFF);
     }
 
-    private sealed record Claim(ClaimedTrial Trial, int Index, int Attempt, int? RetryOf);
+    /// <summary>How the sampler chooses after <paramref name="history"/>: its name ("tpe", "random"…), or "tpe-startup" for TPE's random startup draws.</summary>
+    private string SampledBy(IReadOnlyList<TrialRecord> history)
+    {
+        if (sampler is TpeSampler tpe && tpe.IsStartup(history, Direction)) return "tpe-startup";
+        var name = sampler.GetType().Name;
+        return (name.EndsWith("Sampler", StringComparison.Ordinal) && name.Length > "Sampler".Length ? name[..^"Sampler".Length] : name).ToLowerInvariant();
+    }
+
+    private sealed record Claim(ClaimedTrial Trial, int Index, int Attempt, int? RetryOf, string SampledBy);
 
     private sealed record Outcome(TrialState State, double? Value, string? Error, int EpochsTrained)
     {
