@@ -48,7 +48,7 @@ public sealed class SweepEndToEndBenchmark : IBenchmark
             Jobs = jobs,
             Sampler = Samplers.Tpe(seed: 0),
             Pruner = Pruners.Asha(maxEpochs: epochs),
-            Storage = Storage.Sqlite(Path.Combine(folder, "study.db")),
+            Storage = StudyStorage.Sqlite(Path.Combine(folder, "study.db")),
             OutputDirectory = folder,
             Progress = SweepProgress.Plain(Console.Error),
         }).GetAwaiter().GetResult();

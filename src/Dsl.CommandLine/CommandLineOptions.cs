@@ -136,7 +136,7 @@ public static class CommandLineOptions
         string path;
         try
         {
-            path = Dsl.Studies.Storage.SqlitePath(trimmed);
+            path = Dsl.Studies.StudyStorage.SqlitePath(trimmed);
         }
         catch (ArgumentException e)
         {

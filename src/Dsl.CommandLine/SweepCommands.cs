@@ -109,7 +109,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
 
         using (data)
         {
-            await using var storage = Dsl.Studies.Storage.Open(storageText);
+            await using var storage = Dsl.Studies.StudyStorage.Open(storageText);
             try
             {
                 var report = SweepReport.Observer();
@@ -261,7 +261,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
             return new StudyRead(null, [], problem) { IsUsageError = true };
         try
         {
-            await using var storage = Dsl.Studies.Storage.Open(text);
+            await using var storage = Dsl.Studies.StudyStorage.Open(text);
             var studies = await storage.GetStudiesAsync(cancellationToken);
             var summary = studies.FirstOrDefault(s => s.Name == name);
             if (summary is null)

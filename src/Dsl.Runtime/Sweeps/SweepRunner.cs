@@ -47,7 +47,7 @@ public static class SweepRunner
         if (definition.Epochs < 1 && options.Epochs is null)
             throw new ArgumentException($"Sweep '{definition.Name}' declares {definition.Epochs} epochs; it needs at least 1.", nameof(definition));
 
-        var storage = options.Storage ?? Dsl.Studies.Storage.InMemory();
+        var storage = options.Storage ?? Dsl.Studies.StudyStorage.InMemory();
         try
         {
             var session = new SweepSession<TModel, TModelHyperparameters, TSweepHyperparameters>(definition, data, options, storage, cancellationToken);

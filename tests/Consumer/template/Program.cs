@@ -18,7 +18,7 @@ using (var model = new SignalNet(SignalNet.Hyperparameters.Default))
     if (!logits.shape.SequenceEqual(new long[] { 4, 2 })) return 1;
 }
 
-await using var storage = Storage.InMemory();
+await using var storage = StudyStorage.InMemory();
 var result = await SignalSweep.RunAsync(data, new SweepOptions
 {
     Trials = 2, Epochs = 1, Storage = storage, Study = "consumer", Progress = SweepProgress.Plain(Console.Out),

@@ -7,9 +7,9 @@ public sealed class StorageFactoryTests
     [Fact]
     public async Task Sqlite_accepts_a_path_or_a_sqlite_url()
     {
-        await using var byPath = Assert.IsType<SqliteStudyStorage>(Storage.Sqlite("fashion.db"));
-        await using var relative = Assert.IsType<SqliteStudyStorage>(Storage.Sqlite("sqlite:///fashion.db"));
-        await using var absolute = Assert.IsType<SqliteStudyStorage>(Storage.Sqlite("sqlite:////tmp/sweeps/fashion.db"));
+        await using var byPath = Assert.IsType<SqliteStudyStorage>(StudyStorage.Sqlite("fashion.db"));
+        await using var relative = Assert.IsType<SqliteStudyStorage>(StudyStorage.Sqlite("sqlite:///fashion.db"));
+        await using var absolute = Assert.IsType<SqliteStudyStorage>(StudyStorage.Sqlite("sqlite:////tmp/sweeps/fashion.db"));
 
         Assert.Equal(Path.GetFullPath("fashion.db"), byPath.FilePath);
         Assert.Equal(byPath.FilePath, relative.FilePath);
@@ -24,7 +24,7 @@ public sealed class StorageFactoryTests
     [InlineData("sqlite:///fashion.db", typeof(SqliteStudyStorage))]
     public async Task Open_reads_a_command_line_storage_value(string text, Type expected)
     {
-        await using var storage = Storage.Open(text);
+        await using var storage = StudyStorage.Open(text);
 
         Assert.IsType(expected, storage);
     }
@@ -35,7 +35,7 @@ public sealed class StorageFactoryTests
     [InlineData("sqlite:///", "names no file")]
     public void Open_refuses_what_it_cannot_store_in_with_one_clear_line(string text, string message)
     {
-        var error = Assert.Throws<ArgumentException>(() => Storage.Open(text));
+        var error = Assert.Throws<ArgumentException>(() => StudyStorage.Open(text));
 
         Assert.Contains(message, error.Message);
     }
@@ -43,9 +43,9 @@ public sealed class StorageFactoryTests
     [Fact]
     public void Worker_ids_name_the_process_and_differ_per_call()
     {
-        var a = Storage.NewWorkerId();
+        var a = StudyStorage.NewWorkerId();
 
         Assert.StartsWith($"{Environment.MachineName}-{Environment.ProcessId}-", a);
-        Assert.NotEqual(a, Storage.NewWorkerId());
+        Assert.NotEqual(a, StudyStorage.NewWorkerId());
     }
 }

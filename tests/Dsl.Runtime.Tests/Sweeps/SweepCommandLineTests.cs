@@ -83,7 +83,7 @@ public sealed class SweepCommandLineTests : IDisposable
         var (bestCode, best, _) = await RunAsync(["best", "--storage", db]);
         Assert.Equal(0, bestCode);
         var json = JsonDocument.Parse(best).RootElement;
-        await using (var storage = Storage.Sqlite(db))
+        await using (var storage = StudyStorage.Sqlite(db))
             Assert.Equal((await storage.GetBestTrialAsync("TinySweep"))!.Number, json.GetProperty("trial").GetInt32());
         Assert.True(json.GetProperty("model").TryGetProperty("Hidden", out _));
         Assert.Contains(json.GetProperty("training").GetProperty("Optimizer").GetString(), new[] { "Adam", "Sgd" });
@@ -118,7 +118,7 @@ public sealed class SweepCommandLineTests : IDisposable
         (code, _, error) = await RunAsync(args);
         Assert.True(code == 0, error);
 
-        await using var storage = Storage.Sqlite(db);
+        await using var storage = StudyStorage.Sqlite(db);
         var trials = await storage.GetTrialsAsync("TinySweep");
         Assert.Equal(3, trials.Count);
         Assert.Equal(8L, trials[0].Parameters["Hidden"]);
@@ -130,7 +130,7 @@ public sealed class SweepCommandLineTests : IDisposable
     public async Task A_missing_study_in_an_existing_file_fails_with_exit_code_1()
     {
         var db = folder.File("other.db");
-        await using (var storage = Storage.Sqlite(db))
+        await using (var storage = StudyStorage.Sqlite(db))
             await storage.CreateOrOpenStudyAsync(new StudyDefinition("other", StudyDirection.Minimize));
 
         var (code, _, error) = await RunAsync(["best", "--storage", db]);

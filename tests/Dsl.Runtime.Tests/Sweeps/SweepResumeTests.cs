@@ -22,12 +22,12 @@ public sealed class SweepResumeTests : IDisposable
         var path = folder.File("resume.db");
 
         IReadOnlyList<TrialRecord> first;
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             first = (await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 3) with { Storage = storage })).Trials;
 
         IReadOnlyList<TrialRecord> second;
         var progress = new RecordingProgress();
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             second = (await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 5) with { Storage = storage, Progress = progress })).Trials;
 
         Assert.Equal(5, second.Count);
@@ -43,7 +43,7 @@ public sealed class SweepResumeTests : IDisposable
         Assert.Equal([4, 5], progress.Trials.Select(t => t.Index));
 
         // A third run with the same total has nothing left to do.
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             Assert.Equal(5, (await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 5) with { Storage = storage })).Trials.Count);
     }
 
@@ -66,7 +66,7 @@ public sealed class SweepResumeTests : IDisposable
 
         var progress = new RecordingProgress();
         IReadOnlyList<TrialRecord> trials;
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             trials = (await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 3) with { Storage = storage, Progress = progress })).Trials;
 
         var killed = trials.Single(t => t.Number == 0);
@@ -88,7 +88,7 @@ public sealed class SweepResumeTests : IDisposable
     public async Task Without_retries_a_killed_trial_still_counts_towards_the_total()
     {
         using var data = SweepKit.Data();
-        await using var storage = Storage.InMemory();
+        await using var storage = StudyStorage.InMemory();
         await storage.CreateOrOpenStudyAsync(new StudyDefinition("TinySweep", StudyDirection.Maximize, SweepKit.Space));
         await storage.ClaimTrialAsync("TinySweep", "gone", (_, _) => SweepKit.Space.Defaults());
 

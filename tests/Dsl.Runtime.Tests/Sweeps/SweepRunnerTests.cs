@@ -151,7 +151,7 @@ public sealed class SweepRunnerTests : IDisposable
         });
 
         SweepResult<SweepNet, SweepNet.Hyperparameters, TinyTraining> result;
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             result = await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 4) with { Storage = storage, Progress = progress, MaxRetries = 1 },
                 SweepKit.Definition(epochs: 3), cancel.Token);
 
@@ -165,7 +165,7 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.Equal(interrupted.Parameters, retry.Parameters);
 
         // The same command again resumes: the retry runs first, and the study reaches its total.
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             result = await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 4) with { Storage = storage }, SweepKit.Definition(epochs: 3));
         Assert.Equal(SweepStopReason.TrialsReached, result.StopReason);
         Assert.Equal(TrialState.Complete, result.Trials.Single(t => t.Number == retry.Number).State);
@@ -180,7 +180,7 @@ public sealed class SweepRunnerTests : IDisposable
         var progress = new RecordingProgress();
         var threads = TorchSharp.torch.get_num_threads();
 
-        await using var storage = Storage.Sqlite(folder.File("parallel.db"));
+        await using var storage = StudyStorage.Sqlite(folder.File("parallel.db"));
         var result = await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 6) with { Storage = storage, Jobs = 2, Progress = progress });
 
         Assert.Equal(6, result.Trials.Count);
@@ -200,11 +200,11 @@ public sealed class SweepRunnerTests : IDisposable
 
         for (var run = 0; run < 2; run++)
         {
-            await using var storage = Storage.Sqlite(path);
+            await using var storage = StudyStorage.Sqlite(path);
             await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 3 + run) with { Storage = storage, Enqueue = [known, partial] });
         }
 
-        await using var check = Storage.Sqlite(path);
+        await using var check = StudyStorage.Sqlite(path);
         var trials = await check.GetTrialsAsync("TinySweep");
         Assert.Equal(4, trials.Count);
         Assert.Equal(12L, trials[0].Parameters["Hidden"]);

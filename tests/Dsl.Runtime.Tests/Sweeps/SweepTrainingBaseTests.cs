@@ -43,7 +43,7 @@ public sealed class SweepTrainingBaseTests : IDisposable
         using var data = SweepKit.Data();
         var options = SweepKit.Options(folder.Path, trials: 2) with { Training = new TrainingOptions { LabelSmoothing = 1.5 } };
 
-        await using var storage = Storage.InMemory();
+        await using var storage = StudyStorage.InMemory();
         await SweepKit.RunAsync(data, options with { Storage = storage });
 
         var trials = await storage.GetTrialsAsync("TinySweep");

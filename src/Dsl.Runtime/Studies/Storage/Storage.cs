@@ -1,7 +1,7 @@
 namespace Dsl.Studies;
 
-/// <summary>Creates study stores: <c>Storage.InMemory()</c>, <c>Storage.Sqlite("fashion.db")</c>, or <c>Storage.Open(text)</c> for a command-line value.</summary>
-public static class Storage
+/// <summary>Creates study stores: <c>StudyStorage.InMemory()</c>, <c>StudyStorage.Sqlite("fashion.db")</c>, or <c>StudyStorage.Open(text)</c> for a command-line value.</summary>
+public static class StudyStorage
 {
     private const string SqliteScheme = "sqlite:///";
 

@@ -66,7 +66,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         progress = new GuardedObserver([options.Progress, .. options.Observers]);
         outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", study));
         metricName = SweepText.MetricName(definition.Metric);
-        var worker = Dsl.Studies.Storage.NewWorkerId();
+        var worker = Dsl.Studies.StudyStorage.NewWorkerId();
         workerIds = Enumerable.Range(0, options.Jobs).Select(j => options.Jobs == 1 ? worker : $"{worker}-j{j + 1}").ToArray();
         cancellation = cancellationToken;
         training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
