@@ -36,16 +36,17 @@ internal static class FusionCommand
                 TwoViewNet.Hyperparameters.Default with { Merge = merge }, options.Seed);
             Console.WriteLine($"model: TwoViewNet {model.HyperparameterValues}");
             var trainer = new Trainer(options);
+            // A diverged run's weights are no model: report it and fail rather than print the test accuracy of noise.
             trainer.Fit(model, train, validation: null, TrainingCallbacks.OnEpochEnd(report =>
             {
                 Console.WriteLine($"epoch {report.Epoch}/{epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s");
                 return EpochDecision.Continue;
-            }));
+            })).EnsureNotDiverged();
             var evaluation = trainer.Evaluate(model, test);
             Console.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
             return 0;
         }
-        catch (Exception e) when (e is DatasetException or ArgumentException)
+        catch (Exception e) when (e is DatasetException or ArgumentException or TrainingDivergedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
