@@ -1,7 +1,8 @@
 using Dsl.Checkpoints;
+using Dsl.CommandLine;
+using Dsl.Runtime.Tests.Sweeps;
 using Dsl.Studies;
 using Dsl.Sweeps;
-using Dsl.Runtime.Tests.Sweeps;
 using Dsl.Training;
 using static TorchSharp.torch;
 
