@@ -41,16 +41,17 @@ internal static class FusionCommand
                 TwoViewNet.Hyperparameters.Default with { Merge = merge }, options.Seed);
             output.WriteLine($"model: TwoViewNet {model.HyperparameterValues}");
             var trainer = new Trainer(options);
+            // A diverged run's weights are no model: report it and fail rather than print the test accuracy of noise.
             trainer.Fit(model, train, validation: null, TrainingCallbacks.OnEpochEnd(report =>
             {
                 output.WriteLine($"epoch {report.Epoch}/{epochs}: train loss {report.TrainLoss:F4}, {report.SamplesPerSecond:F0} samples/s");
                 return EpochDecision.Continue;
-            }));
+            })).EnsureNotDiverged();
             var evaluation = trainer.Evaluate(model, test);
             output.WriteLine($"test accuracy {evaluation.Accuracy:F4}");
             return 0;
         }
-        catch (Exception e) when (e is DatasetException or ArgumentException)
+        catch (Exception e) when (e is DatasetException or ArgumentException or TrainingDivergedException)
         {
             return app.Fail(e.Message);
         }

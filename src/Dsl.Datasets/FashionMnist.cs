@@ -21,6 +21,9 @@ public static class FashionMnist
     internal const string TestImagesFile = "t10k-images-idx3-ubyte.gz";
     internal const string TestLabelsFile = "t10k-labels-idx1-ubyte.gz";
 
+    /// <summary>Fashion-MNIST images are square, this many pixels on a side.</summary>
+    public const int ImageSize = 28;
+
     private static readonly string[] Files = [TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile];
 
     private const string FixHint =
@@ -157,6 +160,13 @@ public static class FashionMnist
 
     private static LabeledImages Split(IdxImages images, string imagesName, byte[] labels, string labelsName)
     {
+        if (images.Height != ImageSize || images.Width != ImageSize)
+        {
+            throw new DatasetException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{imagesName}: expected Fashion-MNIST's {ImageSize}×{ImageSize} images, found {images.Height}×{images.Width}"));
+        }
+
         if (images.Count != labels.Length)
         {
             throw new DatasetException(string.Create(

@@ -94,13 +94,10 @@ internal sealed class ModelEmitter
         w.Summary("Builds the module for the given hyperparameters.");
         w.Line("public static " + model.ClassName + " Create(Hyperparameters hyperparameters) => new(hyperparameters);");
         w.Line();
-        if ((model.Forward?.Inputs.Count ?? 1) == 1)
-        {
-            w.Summary("Rebuilds a " + model.ClassName + " saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.");
-            w.Line("public static " + model.ClassName + " Load(string path, global::TorchSharp.torch.Device? device = null) =>");
-            w.Line("    global::Dsl.Checkpoints.Checkpoint.Load<" + model.ClassName + ", Hyperparameters>(path, device);");
-            w.Line();
-        }
+        w.Summary("Rebuilds a " + model.ClassName + " saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.");
+        w.Line("public static " + model.ClassName + " Load(string path, global::TorchSharp.torch.Device? device = null) =>");
+        w.Line("    global::Dsl.Checkpoints.Checkpoint.Load<" + model.ClassName + ", Hyperparameters>(path, device);");
+        w.Line();
 
         HyperparameterEmitter.EmitPropertyImplementations(w, model.Hyperparameters);
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generator.Helpers;
 using Dsl.Generator.Model;
@@ -83,14 +84,32 @@ internal static class HyperparameterEmitter
         foreach (var h in hyperparameters)
         {
             var assignment = "values[\"" + h.Name + "\"] = " + Boxed(h) + ";";
-            if (h.Condition is { } condition)
-                w.Line("if (" + condition.Parameter + " is " + string.Join(" or ", condition.ValueLiterals) + ") " + assignment);
+            if (ActiveCondition(h, hyperparameters, "") is { } active)
+                w.Line("if (" + active + ") " + assignment);
             else
                 w.Line(assignment);
         }
         w.Line("return values;");
         w.CloseBlock();
         w.CloseBlock();
+    }
+
+    /// <summary>
+    /// The C# test that <paramref name="h"/> is active, following its [When] chain up to an unconditional parameter (a
+    /// parameter whose controller is inactive is inactive too); null when it is always active. <paramref name="receiver"/>
+    /// prefixes each controlling property, for example "hyperparameters.".
+    /// </summary>
+    public static string? ActiveCondition(HyperparameterSpec h, EquatableArray<HyperparameterSpec> hyperparameters, string receiver)
+    {
+        var tests = new List<string>();
+        var seen = new HashSet<string>();
+        // The seen set stops at a cycle, which the parser reports; the generator must not loop on it.
+        for (var current = h; current?.Condition is { } condition && seen.Add(current.Name);
+             current = hyperparameters.FirstOrDefault(p => p.Name == condition.Parameter))
+            tests.Add(receiver + condition.Parameter + " is " + string.Join(" or ", condition.ValueLiterals));
+        if (tests.Count == 0) return null;
+        tests.Reverse();
+        return string.Join(" && ", tests);
     }
 
     private static string Describe(HyperparameterSpec h)

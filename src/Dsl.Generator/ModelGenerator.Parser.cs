@@ -168,10 +168,19 @@ internal sealed class ModelParser
         return shape.ConstructorArguments[0].Values.Select(v => v.Value is int i ? i : 0).ToArray();
     }
 
+    /// <summary>TorchSharp's widest module type, Module&lt;T1, ..., T6, TResult&gt;; DSL0064's message names the same limit.</summary>
+    private const int MaxInputs = 6;
+
     /// <summary>Gives each input of Forward its shape: [Shape] on the parameter, or the model's Input for a single input.</summary>
     private BlockSpec ResolveInputShapes(BlockSpec forward, int[] modelInput, LocationInfo? attributeLocation)
     {
         var inputs = forward.Inputs.ToList();
+        // TorchSharp's Module<T1, ..., T6, TResult> is the widest there is; the trainer and sweeps take every arity up to it.
+        if (inputs.Count > MaxInputs)
+        {
+            Report(DiagnosticDescriptors.TooManyInputs, forward.Location, type.Name, inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return forward with { Inputs = EquatableArray<InputSpec>.Empty };
+        }
         if (inputs.Count == 1 && inputs[0].Shape.IsEmpty)
         {
             if (modelInput.Length == 0)

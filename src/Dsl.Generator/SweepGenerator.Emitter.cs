@@ -34,8 +34,18 @@ internal static class SweepEmitter
         w.Summary("What the sweep optimises and how its hyperparameters configure training.");
         w.Line("public static global::Dsl.Sweeps.SweepDefinition<Hyperparameters> Definition { get; } = new(");
         w.Line("    \"" + sweep.ClassName + "\", global::Dsl.Metric." + sweep.Metric + ", global::Dsl.Studies.StudyDirection." + sweep.Direction + ", " + sweep.Epochs + ",");
-        var assignments = sweep.Bindings.Select(b => b.Option + " = " + b.Conversion.Replace("{0}", "hyperparameters." + b.Hyperparameter)).ToList();
-        w.Line("    static (options, hyperparameters) => " + (assignments.Count == 0 ? "options);" : "options with { " + string.Join(", ", assignments) + " });"));
+        if (sweep.Bindings.Count == 0)
+        {
+            w.Line("    static (options, hyperparameters) => options);");
+        }
+        else
+        {
+            w.Line("    static (options, hyperparameters) => options with");
+            w.Line("    {");
+            foreach (var binding in sweep.Bindings)
+                w.Line("        " + binding.Option + " = " + Assignment(sweep, binding) + ",");
+            w.Line("    });");
+        }
         w.Line();
 
         w.Summary("The model's and the sweep's parameters together: what the samplers search.");
@@ -60,5 +70,18 @@ internal static class SweepEmitter
         HyperparameterEmitter.EmitRecord(w, sweep.ClassName, sweep.Hyperparameters, GeneratedCode);
         w.CloseBlock();
         return w.ToString();
+    }
+
+    /// <summary>
+    /// The value one binding gives its option. A conditional hyperparameter that is inactive (Momentum in an Adam trial)
+    /// leaves the base option as it was: its record still holds the declared default, which the trial never searched.
+    /// </summary>
+    private static string Assignment(SweepSpec sweep, TrainingOptionBinding binding)
+    {
+        var value = binding.Conversion.Replace("{0}", "hyperparameters." + binding.Hyperparameter);
+        var hyperparameter = sweep.Hyperparameters.FirstOrDefault(h => h.Name == binding.Hyperparameter);
+        return hyperparameter is not null && HyperparameterEmitter.ActiveCondition(hyperparameter, sweep.Hyperparameters, "hyperparameters.") is { } active
+            ? "(" + active + ") ? " + value + " : options." + binding.Option
+            : value;
     }
 }

@@ -98,6 +98,8 @@ public class DiagnosticsTests
         { "DSL0058", Model("[Linear(4)] private partial Tensor A(Tensor x, Tensor y);\n[Residual(nameof(A)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Residual(nameof(A))", "Block 'A' is used by Residual and must take exactly one input" },
         { "DSL0059", Model("[Linear(3)] private partial Tensor A(Tensor x);\n[Linear(2)] private partial Tensor Unused(Tensor x);\n[Residual(nameof(A)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Unused", "Block 'Unused' is never used" },
 
+        { "DSL0064", Model(string.Concat(Enumerable.Range(0, 7).Select(i => "[Linear(2)] private partial Tensor B" + i + "(Tensor x" + i + ");\n")) + "[Fuse(FusionKind.Sum, nameof(B0), nameof(B1), nameof(B2), nameof(B3), nameof(B4), nameof(B5), nameof(B6))] public partial Tensor Forward(" + string.Join(", ", Enumerable.Range(0, 7).Select(i => "[Shape(3)] Tensor x" + i)) + ");", "[Model(Outputs = 2)]"), "Forward", "has a Forward of 7 inputs, but a TorchSharp module takes at most 6" },
+
         // Sweeps
         { "DSL0018", Sources.Usings + "namespace T; public class NotAModel { }\n[Sweep(typeof(NotAModel))] public partial class S { }", "Sweep(typeof(NotAModel))", "Sweep 'S' must name a [Model] class, but names 'T.NotAModel'" },
         { "DSL0061", Model(Forward) + "[Sweep(typeof(M), Epochs = 0)] public partial class S { }", "Sweep(typeof(M), Epochs = 0)", "Sweep 'S' declares Epochs = 0; a trial needs at least one epoch" },

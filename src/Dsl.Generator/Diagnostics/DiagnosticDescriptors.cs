@@ -70,6 +70,11 @@ internal static class DiagnosticDescriptors
         "Model '{0}' needs a positive [Shape(...)] on Forward's input '{1}'",
         "Put [Shape(...)] with positive sizes on every input of a Forward that takes several.");
 
+    public static readonly DiagnosticDescriptor TooManyInputs = Error(
+        "DSL0064", "Forward takes more than six inputs",
+        "Model '{0}' has a Forward of {1} inputs, but a TorchSharp module takes at most 6; fuse some inputs into one tensor",
+        "TorchSharp's Module<T1, ..., T6, TResult> is the widest module type; concatenate related inputs into one tensor and split it in a branch.");
+
     public static readonly DiagnosticDescriptor MissingForward = Error(
         "DSL0010", "Model has no Forward method",
         "Model '{0}' needs a partial method 'Tensor Forward(Tensor input)' carrying its layers",
@@ -360,7 +365,7 @@ internal static class DiagnosticDescriptors
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
         ModelMustBePartial, NestedDeclaration, GenericDeclaration,
-        MissingInputShape, InputSizeNotPositive, NegativeOutputs, InputWithSeveralForwardInputs, ForwardInputNeedsShape, MissingForward, OutputsMismatch,
+        MissingInputShape, InputSizeNotPositive, NegativeOutputs, InputWithSeveralForwardInputs, ForwardInputNeedsShape, TooManyInputs, MissingForward, OutputsMismatch,
         HyperparameterNotPartialGetter, UnsupportedHyperparameterType, NumericHyperparameterNeedsRange, ChoicesOnNumericHyperparameter,
         IntegerRangeNotIntegral, InvalidRange, LogScaleNeedsPositiveMin, NegativeStep, StepWithLogScale, DefaultOutOfRange,
         RangeOnCategoricalHyperparameter, ChoiceOfWrongType, NoChoices, DuplicateChoice, DefaultNotAChoice,

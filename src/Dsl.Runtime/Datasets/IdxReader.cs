@@ -32,6 +32,13 @@ public static class IdxReader
         {
             var dims = ReadHeader(payload.Stream, displayName, "image", ImageMagic, 3);
             var (count, rows, cols) = (dims[0], dims[1], dims[2]);
+            // A header of zero images, or of 0×0 images, reads as an empty payload and would only fail later, far from the file.
+            if (count <= 0 || rows <= 0 || cols <= 0)
+            {
+                throw new DatasetException(Invariant(
+                    $"{displayName}: expected an IDX image header with a positive image count, height and width, found {count} images of {rows}×{cols}"));
+            }
+
             var size = (Int128)count * rows * cols;
             var declared = Invariant($"{count}×{rows}×{cols} = {size} bytes of pixels");
             var pixels = ReadBody(payload, displayName, size, declared);

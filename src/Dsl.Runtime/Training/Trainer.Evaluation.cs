@@ -16,15 +16,7 @@ public sealed partial class Trainer
         return EvaluatePublic(ModelAdapter.From(model), data, cancellationToken);
     }
 
-    /// <summary>Evaluates a two-input model on a dataset with two inputs per sample.</summary>
-    /// <exception cref="OperationCanceledException">The token fired.</exception>
-    public Evaluation Evaluate(nn.Module<Tensor, Tensor, Tensor> model, TensorDataset data, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        return EvaluatePublic(ModelAdapter.From(model), data, cancellationToken);
-    }
-
-    /// <summary>Evaluates a model of either arity; the sweep runner's entry, whose model type is generic.</summary>
+    /// <summary>Evaluates a model of any arity; the multi-input overloads' and the sweep runner's entry.</summary>
     internal Evaluation Evaluate(ModelAdapter model, TensorDataset data, CancellationToken cancellationToken = default) =>
         EvaluatePublic(model, data, cancellationToken);
 

@@ -56,6 +56,7 @@ public sealed partial class Trainer
             {
                 Outcome = outcome,
                 Message = message,
+                Divergence = state.Divergence,
                 BestEpoch = state.BestEpoch,
                 RestoredBestWeights = restored,
             };
@@ -73,6 +74,10 @@ public sealed partial class Trainer
         var (model, state, callback) = (run.Model, run.State, run.Callback);
         var (report, stopped, reason) = TrainEpoch(run, epoch);
         if (stopped is { } outcome) return (outcome, reason);
+        // A finite loss before the epoch's last step says nothing about the weights that step left; without this a run
+        // could end "completed" with weights that give NaN everywhere.
+        if (NonFiniteParameter(model.Module) is { } parameter)
+            return Diverge(state, new TrainingDivergence(epoch, null, report!.LearningRate, $"parameter {parameter} became non-finite"));
 
         if (run.Validation is { } validation)
         {
@@ -85,7 +90,7 @@ public sealed partial class Trainer
 
         var result = (TrainingOutcome.Completed, (string?)null);
         if (report!.Validation is { Loss: var validationLoss } && !double.IsFinite(validationLoss))
-            result = (TrainingOutcome.Diverged, $"The validation loss became {Format(validationLoss)} in epoch {epoch}.");
+            result = Diverge(state, new TrainingDivergence(epoch, null, report.LearningRate, $"the validation loss became {Format(validationLoss)}"));
         else if (options.EarlyStopping is { } earlyStopping && UpdateEarlyStopping(earlyStopping, report, state, model.Module) is { } stop)
             result = stop;
 
@@ -137,8 +142,11 @@ public sealed partial class Trainer
                 value = Losses.Value(loss);
                 // Checked before the step, so a diverged run keeps its last finite weights instead of NaNs everywhere.
                 if (!double.IsFinite(value))
-                    return (null, TrainingOutcome.Diverged,
-                        $"The training loss became {Format(value)} in epoch {epoch}, batch {batch + 1} (learning rate {Format(learningRate)}); that step was not applied.");
+                {
+                    var (diverged, why) = Diverge(state, new TrainingDivergence(
+                        epoch, batch + 1, learningRate, $"the training loss became {Format(value)}; that step was not applied"));
+                    return (null, diverged, why);
+                }
                 loss.backward();
                 if (options.GradientClipNorm is { } maxNorm) nn.utils.clip_grad_norm_(run.Parameters, maxNorm);
                 optimizer.step();
@@ -165,7 +173,7 @@ public sealed partial class Trainer
     {
         var value = earlyStopping.Monitor.Read(report);
         if (!double.IsFinite(value))
-            return (TrainingOutcome.Diverged, $"{earlyStopping.Monitor} became {Format(value)} in epoch {report.Epoch}.");
+            return Diverge(state, new TrainingDivergence(report.Epoch, null, report.LearningRate, $"{earlyStopping.Monitor} became {Format(value)}"));
         if (state.BestValue is not { } best || earlyStopping.Monitor.Improves(value, best, earlyStopping.MinDelta))
         {
             state.BestValue = value;
@@ -181,6 +189,25 @@ public sealed partial class Trainer
         if (++state.EpochsWithoutImprovement < earlyStopping.Patience) return null;
         return (TrainingOutcome.EarlyStopped,
             $"{earlyStopping.Monitor} did not improve for {earlyStopping.Patience} epochs; the best, {Format(state.BestValue.Value)}, was at epoch {state.BestEpoch}.");
+    }
+
+    private static (TrainingOutcome, string?) Diverge(RunState state, TrainingDivergence divergence)
+    {
+        state.Divergence = divergence;
+        return (TrainingOutcome.Diverged, "Training " + divergence + ".");
+    }
+
+    /// <summary>The name of the first parameter holding a NaN or infinity, or null when all are finite; one sync for all.</summary>
+    private static string? NonFiniteParameter(nn.Module module)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var parameters = module.named_parameters().ToArray();
+        if (parameters.Length == 0) return null;
+        using var finite = stack(parameters.Select(p => p.parameter.isfinite().all()).ToArray()).cpu();
+        var flags = finite.data<bool>().ToArray();
+        var bad = Array.IndexOf(flags, false);
+        return bad < 0 ? null : parameters[bad].name;
     }
 
     private int BatchesPerEpoch(long samples)
@@ -325,6 +352,7 @@ public sealed partial class Trainer
         public double? BestValue { get; set; }
         public int EpochsWithoutImprovement { get; set; }
         public WeightSnapshot? Best { get; set; }
+        public TrainingDivergence? Divergence { get; set; }
         public int LastEpoch => History.Count == 0 ? 0 : History[^1].Epoch;
 
         public void Dispose() => Best?.Dispose();

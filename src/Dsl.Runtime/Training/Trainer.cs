@@ -74,19 +74,7 @@ public sealed partial class Trainer
         return Run(ModelAdapter.From(model), train, validation, callback, null, cancellationToken);
     }
 
-    /// <summary>Trains a two-input model on a dataset with two inputs per sample.</summary>
-    public TrainingResult Fit(
-        nn.Module<Tensor, Tensor, Tensor> model,
-        TensorDataset train,
-        TensorDataset? validation = null,
-        ITrainingCallback? callback = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        return Run(ModelAdapter.From(model), train, validation, callback, null, cancellationToken);
-    }
-
-    /// <summary>Trains a model of either arity; the sweep runner's entry, whose model type is generic.</summary>
+    /// <summary>Trains a model of any arity; the multi-input overloads' and the sweep runner's entry.</summary>
     internal TrainingResult Fit(ModelAdapter model, TensorDataset train, TensorDataset? validation, ITrainingCallback? callback, CancellationToken cancellationToken) =>
         Run(model, train, validation, callback, null, cancellationToken);
 
@@ -106,21 +94,14 @@ public sealed partial class Trainer
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
-        return Run(ModelAdapter.From(model), train, validation, callback, checkpointPath, cancellationToken);
+        return Resume(ModelAdapter.From(model), checkpointPath, train, validation, callback, cancellationToken);
     }
 
-    /// <summary>Continues a two-input model's run from its resumable checkpoint; see the single-input overload.</summary>
-    public TrainingResult Resume(
-        nn.Module<Tensor, Tensor, Tensor> model,
-        string checkpointPath,
-        TensorDataset train,
-        TensorDataset? validation = null,
-        ITrainingCallback? callback = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Continues a run of a model of any arity; the multi-input overloads' entry.</summary>
+    internal TrainingResult Resume(
+        ModelAdapter model, string checkpointPath, TensorDataset train, TensorDataset? validation, ITrainingCallback? callback, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
-        return Run(ModelAdapter.From(model), train, validation, callback, checkpointPath, cancellationToken);
+        return Run(model, train, validation, callback, checkpointPath, cancellationToken);
     }
 }

@@ -21,7 +21,14 @@ partial class FashionSweep
     /// <summary>What the sweep optimises and how its hyperparameters configure training.</summary>
     public static global::Dsl.Sweeps.SweepDefinition<Hyperparameters> Definition { get; } = new(
         "FashionSweep", global::Dsl.Metric.Accuracy, global::Dsl.Studies.StudyDirection.Maximize, 4,
-        static (options, hyperparameters) => options with { LearningRate = hyperparameters.LearningRate, Optimizer = hyperparameters.Optimizer, Momentum = hyperparameters.Momentum, BatchSize = hyperparameters.BatchSize, Schedule = global::Dsl.Training.LearningRateSchedule.For(hyperparameters.Schedule) });
+        static (options, hyperparameters) => options with
+        {
+            LearningRate = hyperparameters.LearningRate,
+            Optimizer = hyperparameters.Optimizer,
+            Momentum = (hyperparameters.Optimizer is global::Dsl.Training.OptimizerKind.Sgd) ? hyperparameters.Momentum : options.Momentum,
+            BatchSize = hyperparameters.BatchSize,
+            Schedule = global::Dsl.Training.LearningRateSchedule.For(hyperparameters.Schedule),
+        });
 
     /// <summary>The model's and the sweep's parameters together: what the samplers search.</summary>
     public static global::Dsl.Search.SearchSpace SearchSpace { get; } = global::Samples.FashionCnn.Hyperparameters.SearchSpace.Concat(Hyperparameters.SearchSpace);

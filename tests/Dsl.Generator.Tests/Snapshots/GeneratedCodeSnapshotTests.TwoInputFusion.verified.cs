@@ -42,6 +42,10 @@ partial class ImageAndTable : global::TorchSharp.torch.nn.Module<global::TorchSh
     /// <summary>Builds the module for the given hyperparameters.</summary>
     public static ImageAndTable Create(Hyperparameters hyperparameters) => new(hyperparameters);
 
+    /// <summary>Rebuilds a ImageAndTable saved with Checkpoint.Save: its hyperparameters from the sidecar, then its weights.</summary>
+    public static ImageAndTable Load(string path, global::TorchSharp.torch.Device? device = null) =>
+        global::Dsl.Checkpoints.Checkpoint.Load<ImageAndTable, Hyperparameters>(path, device);
+
     public partial int Width { get => HyperparameterValues.Width; }
     public partial global::Dsl.FusionKind Merge { get => HyperparameterValues.Merge; }
 

@@ -208,6 +208,28 @@ public sealed class FashionMnistLookupTests : IDisposable
     }
 
     [Fact]
+    public void Images_that_are_not_28_by_28_name_the_file_and_both_sizes()
+    {
+        var dir = files.WriteDataset("explicit", 11, 3, rows: 2, cols: 3);
+        var images = Path.Combine(dir, "train-images-idx3-ubyte.gz");
+
+        var ex = Assert.Throws<DatasetException>(() => FashionMnist.Load(dir, null, Absent, NoResources));
+
+        Assert.Contains($"{images}: expected Fashion-MNIST's 28×28 images, found 2×3", ex.Message);
+    }
+
+    [Fact]
+    public void Images_of_0_by_0_are_refused_before_any_training()
+    {
+        var dir = files.WriteDataset("explicit", 11, 3);
+        var images = files.Write(Path.Combine("explicit", "t10k-images-idx3-ubyte.gz"), IdxTestFiles.Gzip(IdxTestFiles.ImageBytes(3, 0, 0, [])));
+
+        var ex = Assert.Throws<DatasetException>(() => FashionMnist.Load(dir, null, Absent, NoResources));
+
+        Assert.Contains($"{images}: expected an IDX image header with a positive image count, height and width, found 3 images of 0×0", ex.Message);
+    }
+
+    [Fact]
     public void Class_names_follow_label_order_and_are_read_only()
     {
         Assert.Equal(10, FashionMnistData.ClassNames.Count);

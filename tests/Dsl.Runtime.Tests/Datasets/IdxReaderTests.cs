@@ -155,6 +155,21 @@ public sealed class IdxReaderTests : IDisposable
         Assert.StartsWith(path + ": ", ex.Message);
     }
 
+    [Theory]
+    [InlineData(3, 0, 0, false)]
+    [InlineData(3, 0, 0, true)]
+    [InlineData(2, 28, 0, false)]
+    [InlineData(0, 28, 28, true)]
+    public void A_header_without_pixels_names_the_file_and_the_dimensions_it_declares(int count, int rows, int cols, bool gzip)
+    {
+        var bytes = IdxTestFiles.ImageBytes(count, rows, cols, []);
+        var path = files.Write("train-images-idx3-ubyte.gz", gzip ? IdxTestFiles.Gzip(bytes) : bytes);
+
+        var ex = Assert.Throws<DatasetException>(() => IdxReader.ReadImages(path));
+
+        Assert.Equal($"{path}: expected an IDX image header with a positive image count, height and width, found {count} images of {rows}×{cols}", ex.Message);
+    }
+
     [Fact]
     public void Absurd_header_is_rejected_before_allocating()
     {

@@ -66,7 +66,7 @@ internal sealed class IdxTestFiles : IDisposable
     }
 
     /// <summary>Writes the four Fashion-MNIST files into a sub-folder, with train/test sizes that identify the folder in assertions.</summary>
-    public string WriteDataset(string folder, int trainCount, int testCount, int rows = 2, int cols = 3, bool gzip = true)
+    public string WriteDataset(string folder, int trainCount, int testCount, int rows = 28, int cols = 28, bool gzip = true)
     {
         var directory = Path.Combine(Root, folder);
         Directory.CreateDirectory(directory);

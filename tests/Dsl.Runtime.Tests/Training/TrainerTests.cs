@@ -300,6 +300,54 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_diverged_run_says_in_which_epoch_and_at_what_learning_rate_and_refuses_to_pass_for_trained()
+    {
+        using var train = Synthetic.Blobs(64, seed: 21);
+        using var model = new TinyNet();
+
+        var result = new Trainer(Options with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e30, Epochs = 5 }).Fit(model, train);
+
+        Assert.Equal(TrainingOutcome.Diverged, result.Outcome);
+        var divergence = Assert.IsType<TrainingDivergence>(result.Divergence);
+        Assert.Equal(1e30, divergence.LearningRate);
+        Assert.InRange(divergence.Epoch, 1, 5);
+        var thrown = Assert.Throws<TrainingDivergedException>(() => result.EnsureNotDiverged());
+        Assert.Same(divergence, thrown.Divergence);
+        Assert.StartsWith($"Training diverged in epoch {divergence.Epoch}, batch ", thrown.Message);
+        Assert.Contains("(learning rate 1E+30): the training loss became ", thrown.Message);
+        Assert.DoesNotContain('\n', thrown.Message);
+        Assert.Equal(result.Message, thrown.Message);
+    }
+
+    [Fact]
+    public void A_run_that_did_not_diverge_passes_EnsureNotDiverged_unchanged()
+    {
+        using var train = Synthetic.Blobs(64, seed: 21);
+        using var model = new TinyNet();
+
+        var result = new Trainer(Options with { Epochs = 1 }).Fit(model, train);
+
+        Assert.Equal(TrainingOutcome.Completed, result.Outcome);
+        Assert.Null(result.Divergence);
+        Assert.Same(result, result.EnsureNotDiverged());
+    }
+
+    [Fact]
+    public void A_last_step_that_leaves_non_finite_weights_ends_the_run_as_diverged_not_completed()
+    {
+        // One batch per epoch: its loss is finite, and only the step after it blows the first layer's weights up.
+        using var blobs = Synthetic.Blobs(16, seed: 23);
+        using var train = new TensorDataset(blobs.Inputs.mul(1e18f), blobs.Labels.clone());
+        using var model = new TinyNet();
+
+        var result = new Trainer(Options with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e30, Epochs = 1, BatchSize = 16 }).Fit(model, train);
+
+        Assert.Equal(TrainingOutcome.Diverged, result.Outcome);
+        Assert.Equal(new TrainingDivergence(1, null, 1e30, "parameter fc1.weight became non-finite"), result.Divergence);
+        Assert.Throws<TrainingDivergedException>(() => result.EnsureNotDiverged());
+    }
+
+    [Fact]
     public void Multi_input_models_train_on_multi_input_datasets()
     {
         using var blobs = Synthetic.Blobs(150, seed: 22);

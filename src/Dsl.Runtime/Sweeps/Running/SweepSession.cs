@@ -295,7 +295,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
                     var why = cancellation.IsCancellationRequested ? "interrupted by user" : "interrupted: the sweep failed in another job";
                     return Fail(number, TrialResult.Failed($"{why} ({result.Message})"), callback.EpochsTrained) with { Interrupted = true };
                 case TrainingOutcome.Diverged:
-                    return Fail(number, TrialResult.Failed("diverged: " + result.Message), callback.EpochsTrained, result.Outcome);
+                    return Fail(number, TrialResult.Failed(result.Divergence?.ToString() ?? "diverged: " + result.Message), callback.EpochsTrained, result.Outcome);
                 case TrainingOutcome.Pruned:
                     Wait(storage.FinishTrialAsync(study, number, TrialResult.Pruned(callback.LastValue)));
                     Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Outcome, result.Outcome.ToString()));
