@@ -58,7 +58,8 @@ public class SweepTrainingOptionTests
 
         Assert.Empty(output.GeneratorDiagnostics);
         var driver = output.Source("T.S.Sweep.g.cs");
-        Assert.Contains("options with { WarmupSteps = hyperparameters.WarmupSteps, Curve = global::Dsl.Training.Curve.For(hyperparameters.Curve) }", driver);
+        Assert.Contains("WarmupSteps = hyperparameters.WarmupSteps,", driver);
+        Assert.Contains("Curve = global::Dsl.Training.Curve.For(hyperparameters.Curve),", driver);
     }
 
     [Theory]
