@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
 namespace Dsl.Reporting;
 

@@ -1,4 +1,4 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
-using Dsl.Search;
-using Dsl.Studies;
 using Dsl.Reporting;
+using Dsl.Search;
+using Dsl.Search.Trials;
+using Dsl.Studies;
 using static Dsl.Runtime.Tests.Reporting.ReportTestKit;
 
 namespace Dsl.Runtime.Tests.Reporting;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dsl.Search;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 
 namespace Dsl.Sweeps;

@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>
 /// The Tree-structured Parzen Estimator (Bergstra et al., 2011) with Optuna's refinements: after a few random trials it

@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>The bookkeeping every sampler shares: codecs, pinned values, activity and the ordering of the result.</summary>
 internal static class SamplingSupport

@@ -1,4 +1,4 @@
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>
 /// A weighted mixture of product kernels over some parameters: truncated Gaussians on numeric internal coordinates,

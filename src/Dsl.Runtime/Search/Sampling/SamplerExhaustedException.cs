@@ -1,4 +1,4 @@
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>Thrown by a finite sampler asked for more assignments than it has.</summary>
 public sealed class SamplerExhaustedException : InvalidOperationException

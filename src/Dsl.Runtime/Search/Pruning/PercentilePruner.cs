@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Pruners;
+namespace Dsl.Search.Pruning;
 
 /// <summary>
 /// Prunes a trial whose best value so far is worse than the given percentile of the complete trials' values at the same

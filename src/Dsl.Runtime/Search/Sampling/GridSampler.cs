@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>
 /// Every combination of the parameters' grid values, each proposed once. Conditional parameters branch the grid: a

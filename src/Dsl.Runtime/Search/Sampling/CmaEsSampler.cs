@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>
 /// CMA-ES (Hansen's (μ/μ_w, λ) scheme with cumulative step-size adaptation) over the unconditional numeric parameters,

@@ -1,4 +1,4 @@
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>Factory methods for the built-in samplers, for use in sweep options.</summary>
 public static class Samplers

@@ -1,4 +1,4 @@
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>Normal-distribution functions to double precision, including the tails the Parzen estimators reach.</summary>
 internal static class NormalMath

@@ -1,4 +1,4 @@
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>
 /// A small seeded generator (xoshiro256** fed by SplitMix64). Samplers own their randomness so that a seed gives the same

@@ -1,4 +1,4 @@
-namespace Dsl.Studies;
+namespace Dsl.Search.Trials;
 
 /// <summary>The life cycle of a trial in a study.</summary>
 public enum TrialState
@@ -13,13 +13,4 @@ public enum TrialState
     Pruned,
     /// <summary>Threw, diverged, or its worker died; its error is recorded.</summary>
     Failed,
-}
-
-/// <summary>Whether a study looks for the smallest or the largest objective value.</summary>
-public enum StudyDirection
-{
-    /// <summary>Smaller is better (losses, errors).</summary>
-    Minimize,
-    /// <summary>Larger is better (accuracy, F1).</summary>
-    Maximize,
 }

@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>Proposes the hyperparameters of the next trial from the search space and the study's history.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>Settings of the <see cref="TpeSampler"/>; the defaults follow Optuna's TPE except where noted.</summary>
 public sealed record TpeOptions

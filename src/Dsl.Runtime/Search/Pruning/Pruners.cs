@@ -1,4 +1,4 @@
-namespace Dsl.Search.Pruners;
+namespace Dsl.Search.Pruning;
 
 /// <summary>Factory methods for the built-in pruners, for use in sweep options.</summary>
 public static class Pruners

@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>Independent uniform draws: log-uniform for logarithmic parameters, every grid value equally likely when stepped.</summary>
 public sealed class RandomSampler : ISampler

@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Pruners;
+namespace Dsl.Search.Pruning;
 
 /// <summary>Decides, after a trial reports an intermediate value, whether to stop it early.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>A sampler with a finite set of assignments (a grid), which a runner stops at when it is used up.</summary>
 public interface IFiniteSampler : ISampler

@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Pruners;
+namespace Dsl.Search.Pruning;
 
 /// <summary>Never prunes: every trial runs to the end.</summary>
 public sealed class NopPruner : IPruner

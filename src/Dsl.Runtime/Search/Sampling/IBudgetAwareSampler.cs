@@ -1,4 +1,4 @@
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>A sampler whose settings follow how many trials the study will hold, such as TPE's startup count.</summary>
 /// <remarks>A sweep calls <see cref="ForTrialBudget"/> once, before its first trial, with <see cref="Dsl.Sweeps.SweepOptions.Trials"/>.</remarks>

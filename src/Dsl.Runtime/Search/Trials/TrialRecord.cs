@@ -1,4 +1,4 @@
-namespace Dsl.Studies;
+namespace Dsl.Search.Trials;
 
 /// <summary>One trial of a study as stored: its parameters, state, objective and the values it reported on the way.</summary>
 /// <param name="Number">0-based position of the trial in its study, unique within the study.</param>
@@ -27,18 +27,4 @@ public sealed record TrialRecord(
 
     /// <summary>Whether the trial is in a final state.</summary>
     public bool IsFinished => State is TrialState.Complete or TrialState.Pruned or TrialState.Failed;
-
-    /// <summary>The worker that claimed the trial, as the store recorded it; null for a trial never claimed.</summary>
-    public string? WorkerId => Attributes.TryGetValue(TrialAttributeKeys.Worker, out var worker) ? worker : null;
-
-    /// <summary>The number of the trial this one retries, when the store enqueued it while recovering a dead worker's trial.</summary>
-    public int? RetryOf =>
-        Attributes.TryGetValue(TrialAttributeKeys.RetryOf, out var text)
-        && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)
-            ? number
-            : null;
-
-    /// <summary>When the trial's worker last told the store it was alive; null once the store no longer tracks it.</summary>
-    public DateTimeOffset? HeartbeatAt =>
-        Attributes.TryGetValue(TrialAttributeKeys.HeartbeatAt, out var text) && StoreTime.TryParse(text, out var at) ? at : null;
 }

@@ -1,4 +1,4 @@
-namespace Dsl.Search.Pruners;
+namespace Dsl.Search.Pruning;
 
 /// <summary>Prunes a trial whose best value so far is worse than the median of the complete trials' values at the same step.</summary>
 public sealed class MedianPruner : PercentilePruner

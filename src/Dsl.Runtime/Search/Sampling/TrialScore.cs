@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>How good a finished (or, for the constant liar, running) trial is; smaller is better, like Optuna's ordering.</summary>
 /// <param name="Tier">0 complete, 1 pruned with a reported value, 2 pruned without one, 3 running.</param>

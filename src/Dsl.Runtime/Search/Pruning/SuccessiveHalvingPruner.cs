@@ -1,6 +1,6 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Pruners;
+namespace Dsl.Search.Pruning;
 
 /// <summary>
 /// Asynchronous successive halving (ASHA, Li et al. 2020): rungs sit at min·η^(s+k) steps; a trial reaching a rung goes

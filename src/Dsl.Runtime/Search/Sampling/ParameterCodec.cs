@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Dsl.Search.Samplers;
+namespace Dsl.Search.Sampling;
 
 /// <summary>
 /// Maps one parameter to the internal space the samplers model and back. Numeric parameters live on an interval

@@ -1,7 +1,7 @@
-using Dsl.Search.Samplers;
-using Dsl.Studies;
+using Dsl.Search.Sampling;
+using Dsl.Search.Trials;
 
-namespace Dsl.Search.Pruners;
+namespace Dsl.Search.Pruning;
 
 /// <summary>
 /// Hyperband (Li et al. 2018) as asynchronous brackets: each trial is assigned a bracket by a stable hash of its number,
