@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dsl.Search;
 using Dsl.Search.Trials;
 
 namespace Dsl.Reporting;

@@ -1,3 +1,4 @@
+using Dsl.Search;
 using Dsl.Search.Trials;
 using ScottPlot;
 using ScottPlot.TickGenerators;

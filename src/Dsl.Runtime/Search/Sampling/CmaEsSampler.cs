@@ -21,7 +21,7 @@ public sealed class CmaEsSampler : ISampler
     private long calls;
     private SearchSpace? space;
     private int[] modelled = [];
-    private ParameterCodec[] codecs = [];
+    private InternalRepresentation[] representations = [];
     private Strategy? strategy;
 
     /// <summary>Creates a CMA-ES sampler.</summary>
@@ -53,62 +53,62 @@ public sealed class CmaEsSampler : ISampler
         StudyDirection direction,
         IReadOnlyDictionary<string, object>? fixedValues = null)
     {
-        var (allCodecs, pinned) = SamplingSupport.Begin(space, history, fixedValues);
+        var (allRepresentations, pinned) = SamplingSupport.Begin(space, history, fixedValues);
         lock (gate)
         {
             var random = new SamplerRandom(Seed, history.Count, calls++);
-            Prepare(space, allCodecs, history, direction);
+            Prepare(space, allRepresentations, history, direction);
             var chosen = new Dictionary<int, object>();
             if (strategy is { } s)
             {
-                s.Harvest(history, direction, codecs);
+                s.Harvest(history, direction, representations);
                 var point = s.Ask(random);
-                var values = new object[codecs.Length];
-                for (var d = 0; d < codecs.Length; d++)
+                var values = new object[representations.Length];
+                for (var d = 0; d < representations.Length; d++)
                 {
-                    if (pinned.TryGetValue(codecs[d].Name, out var value)) point[d] = codecs[d].EncodeUnit(value);
-                    else value = codecs[d].DecodeUnit(point[d]);
+                    if (pinned.TryGetValue(representations[d].Name, out var value)) point[d] = representations[d].ToUnit(value);
+                    else value = representations[d].FromUnit(point[d]);
                     values[d] = value;
                     chosen[modelled[d]] = value;
                 }
-                s.Remember(point, Key(codecs, values));
+                s.Remember(point, Key(representations, values));
             }
-            return SamplingSupport.Walk(space, allCodecs, pinned, (i, assignment) =>
-                assignment[space[i].Name] = chosen.TryGetValue(i, out var value) ? value : SamplingSupport.Uniform(allCodecs[i], random));
+            return SamplingSupport.Walk(space, allRepresentations, pinned, (i, assignment) =>
+                assignment[space[i].Name] = chosen.TryGetValue(i, out var value) ? value : SamplingSupport.Uniform(allRepresentations[i], random));
         }
     }
 
-    private void Prepare(SearchSpace current, ParameterCodec[] allCodecs, IReadOnlyList<TrialRecord> history, StudyDirection direction)
+    private void Prepare(SearchSpace current, InternalRepresentation[] allRepresentations, IReadOnlyList<TrialRecord> history, StudyDirection direction)
     {
         if (ReferenceEquals(current, space) || (space is not null && current.SequenceEqual(space))) return;
         space = current;
         modelled = Enumerable.Range(0, current.Count)
-            .Where(i => current[i].Condition is null && !allCodecs[i].IsCategorical && !allCodecs[i].IsConstant)
+            .Where(i => current[i].Condition is null && !allRepresentations[i].IsCategorical && !allRepresentations[i].IsSingleValue)
             .ToArray();
-        codecs = modelled.Select(i => allCodecs[i]).ToArray();
-        if (codecs.Length == 0)
+        representations = modelled.Select(i => allRepresentations[i]).ToArray();
+        if (representations.Length == 0)
         {
             strategy = null;
             return;
         }
-        var mean = new double[codecs.Length];
+        var mean = new double[representations.Length];
         Array.Fill(mean, 0.5);
         TrialScore? bestScore = null;
         foreach (var trial in history)
         {
             if (!TrialScore.TryScore(trial, direction, includeRunning: false, out var score) || score.Tier > 1) continue;
-            var values = codecs.Select(c => SamplingSupport.ValueOf(trial, c)).ToArray();
+            var values = representations.Select(c => SamplingSupport.ValueOf(trial, c)).ToArray();
             if (values.Any(v => v is null) || (bestScore is { } b && score.CompareTo(b) >= 0)) continue;
             bestScore = score;
-            for (var d = 0; d < codecs.Length; d++) mean[d] = codecs[d].EncodeUnit(values[d]!);
+            for (var d = 0; d < representations.Length; d++) mean[d] = representations[d].ToUnit(values[d]!);
         }
         strategy = new Strategy(mean, initialSigma, requestedPopulation);
     }
 
-    internal static string Key(ParameterCodec[] codecs, object?[] values)
+    internal static string Key(InternalRepresentation[] representations, object?[] values)
     {
         var key = new StringBuilder();
-        for (var d = 0; d < codecs.Length; d++)
+        for (var d = 0; d < representations.Length; d++)
         {
             key.Append(values[d] switch
             {
@@ -192,7 +192,7 @@ public sealed class CmaEsSampler : ISampler
         public void Remember(double[] point, string key) => proposals.Add((point, key));
 
         /// <summary>Collects the values of this generation's finished proposals and updates once λ are in.</summary>
-        public void Harvest(IReadOnlyList<TrialRecord> history, StudyDirection direction, ParameterCodec[] codecs)
+        public void Harvest(IReadOnlyList<TrialRecord> history, StudyDirection direction, InternalRepresentation[] representations)
         {
             if (proposals.Count == 0) return;
             var byKey = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -204,7 +204,7 @@ public sealed class CmaEsSampler : ISampler
             foreach (var trial in history)
             {
                 if (!TrialScore.TryScore(trial, direction, includeRunning: false, out var score) || score.Tier > 1) continue;
-                var key = Key(codecs, codecs.Select(c => SamplingSupport.ValueOf(trial, c)).ToArray());
+                var key = Key(representations, representations.Select(c => SamplingSupport.ValueOf(trial, c)).ToArray());
                 if (!byKey.TryGetValue(key, out var candidates)) continue;
                 // Identical proposals (integers rounding alike) each take one trial with that key.
                 var free = candidates.FirstOrDefault(p => !results.ContainsKey(p), -1);

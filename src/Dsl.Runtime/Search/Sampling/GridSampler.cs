@@ -107,14 +107,14 @@ public sealed class GridSampler : IFiniteSampler
 
     private HashSet<string> Visited(SearchSpace space, IReadOnlyList<TrialRecord> history)
     {
-        var codecs = SamplingSupport.Codecs(space);
+        var representations = SamplingSupport.Representations(space);
         var visited = new HashSet<string>(handedOut, StringComparer.Ordinal);
         foreach (var trial in history)
         {
             var values = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var codec in codecs)
-                if (SamplingSupport.ValueOf(trial, codec) is { } value)
-                    values[codec.Name] = value;
+            foreach (var representation in representations)
+                if (SamplingSupport.ValueOf(trial, representation) is { } value)
+                    values[representation.Name] = value;
             visited.Add(Key(space, SamplingSupport.Ordered(space, values)));
         }
         return visited;
@@ -175,27 +175,28 @@ public sealed class GridSampler : IFiniteSampler
 
     private IReadOnlyList<object> Axis(ParameterSpec spec)
     {
-        var codec = new ParameterCodec(spec);
+        var representation = new InternalRepresentation(spec);
         if (overrides.TryGetValue(spec.Name, out var given))
         {
             var values = new List<object>();
             foreach (var raw in given)
             {
-                var value = codec.Canonicalize(raw)
-                    ?? throw new ArgumentException($"Grid value '{raw}' is not valid for '{spec.Name}'.", nameof(spec));
+                var value = spec.TryCanonicalize(raw, out var canonical)
+                    ? canonical
+                    : throw new ArgumentException($"Grid value '{raw}' is not valid for '{spec.Name}'.", nameof(spec));
                 if (!values.Contains(value)) values.Add(value);
             }
             if (values.Count == 0) throw new ArgumentException($"The grid axis of '{spec.Name}' is empty.", nameof(spec));
             return values;
         }
-        if (codec.IsCategorical) return codec.Categorical!.Choices;
-        if (codec.IsConstant) return [codec.Decode(codec.Lower)];
+        if (representation.IsCategorical) return representation.Categorical!.Choices;
+        if (representation.IsSingleValue) return [representation.ToExternal(representation.Low)];
 
-        var distinct = codec.DistinctValues;
+        var distinct = representation.DistinctValues;
         var axis = new List<object>();
         if (distinct > 0 && distinct <= PointsPerAxis)
         {
-            for (var k = 0; k < distinct; k++) axis.Add(codec.NthValue(k));
+            for (var k = 0; k < distinct; k++) axis.Add(representation.NthValue(k));
             return axis;
         }
         // Evenly spaced between the range's ends in the internal space (log-spaced when logarithmic); the ends themselves
@@ -203,7 +204,7 @@ public sealed class GridSampler : IFiniteSampler
         var (first, last) = Ends(spec);
         for (var k = 0; k < PointsPerAxis; k++)
         {
-            var value = codec.Decode(first + k * (last - first) / (PointsPerAxis - 1));
+            var value = representation.ToExternal(first + k * (last - first) / (PointsPerAxis - 1));
             if (!axis.Contains(value)) axis.Add(value);
         }
         return axis;
@@ -211,9 +212,9 @@ public sealed class GridSampler : IFiniteSampler
 
     private static (double First, double Last) Ends(ParameterSpec spec)
     {
-        var codec = new ParameterCodec(spec);
-        var low = codec.Decode(codec.Lower);
-        var high = codec.Decode(codec.Upper);
-        return (codec.Encode(low), codec.Encode(high));
+        var representation = new InternalRepresentation(spec);
+        var low = representation.ToExternal(representation.Low);
+        var high = representation.ToExternal(representation.High);
+        return (representation.ToInternal(low), representation.ToInternal(high));
     }
 }

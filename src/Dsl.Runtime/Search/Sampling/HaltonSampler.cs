@@ -27,7 +27,7 @@ public sealed class HaltonSampler : ISampler
         StudyDirection direction,
         IReadOnlyDictionary<string, object>? fixedValues = null)
     {
-        var (codecs, pinned) = SamplingSupport.Begin(space, history, fixedValues);
+        var (representations, pinned) = SamplingSupport.Begin(space, history, fixedValues);
         lock (gate)
         {
             // The point's index follows the study's length so that sequential and resumed runs walk the sequence in order;
@@ -35,8 +35,8 @@ public sealed class HaltonSampler : ISampler
             var index = Math.Max(history.Count, nextIndex);
             nextIndex = index + 1;
             EnsurePrimes(space.Count);
-            return SamplingSupport.Walk(space, codecs, pinned,
-                (i, assignment) => assignment[space[i].Name] = codecs[i].DecodeUnit(RadicalInverse(i, index)));
+            return SamplingSupport.Walk(space, representations, pinned,
+                (i, assignment) => assignment[space[i].Name] = representations[i].FromUnit(RadicalInverse(i, index)));
         }
     }
 

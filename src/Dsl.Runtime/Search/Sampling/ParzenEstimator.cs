@@ -9,7 +9,7 @@ internal sealed class ParzenEstimator
 {
     private const double MinimumRangeFraction = 1e-12;
 
-    private readonly ParameterCodec[] dims;
+    private readonly InternalRepresentation[] dims;
     private readonly double[] weights;
     private readonly double[] logWeights;
     private readonly double[][] mus;
@@ -22,7 +22,7 @@ internal sealed class ParzenEstimator
     /// <param name="observations">One row per trial: internal coordinates, or choice indices for categoricals.</param>
     /// <param name="observationWeights">One weight per row.</param>
     /// <param name="options">Bandwidth and prior settings.</param>
-    public ParzenEstimator(ParameterCodec[] dims, IReadOnlyList<double[]> observations, double[] observationWeights, TpeOptions options)
+    public ParzenEstimator(InternalRepresentation[] dims, IReadOnlyList<double[]> observations, double[] observationWeights, TpeOptions options)
     {
         this.dims = dims;
         var n = observations.Count;
@@ -47,14 +47,14 @@ internal sealed class ParzenEstimator
         var numericDims = dims.Count(d => !d.IsCategorical);
         for (var d = 0; d < dims.Length; d++)
         {
-            var codec = dims[d];
-            if (codec.IsCategorical)
+            var representation = dims[d];
+            if (representation.IsCategorical)
             {
                 FitChoices(d, observations, options.PriorWeight);
                 continue;
             }
-            var low = codec.Lower;
-            var high = codec.Upper;
+            var low = representation.Low;
+            var high = representation.High;
             var range = Math.Max(high - low, MinimumRangeFraction);
             var mu = new double[k];
             for (var i = 0; i < n; i++) mu[i] = observations[i][d];
@@ -88,7 +88,7 @@ internal sealed class ParzenEstimator
             }
             var mu = mus[d][component];
             var sigma = sigmas[d][component];
-            var z = NormalMath.SampleTruncated((dims[d].Lower - mu) / sigma, (dims[d].Upper - mu) / sigma, random.NextOpenDouble());
+            var z = NormalMath.SampleTruncated((dims[d].Low - mu) / sigma, (dims[d].High - mu) / sigma, random.NextOpenDouble());
             x[d] = mu + sigma * z;
         }
         return x;
@@ -102,8 +102,8 @@ internal sealed class ParzenEstimator
         logWeights.CopyTo(terms);
         for (var d = 0; d < dims.Length; d++)
         {
-            var codec = dims[d];
-            if (codec.IsCategorical)
+            var representation = dims[d];
+            if (representation.IsCategorical)
             {
                 var choice = (int)x[d];
                 var table = logChoiceProbabilities[d];
@@ -113,10 +113,10 @@ internal sealed class ParzenEstimator
             var mu = mus[d];
             var sigma = sigmas[d];
             var logZ = logNormalizers[d];
-            if (codec.Step > 0)
+            if (representation.Step > 0)
             {
-                var lower = Math.Max(x[d] - 0.5 * codec.Step, codec.Lower);
-                var upper = Math.Min(x[d] + 0.5 * codec.Step, codec.Upper);
+                var lower = Math.Max(x[d] - 0.5 * representation.Step, representation.Low);
+                var upper = Math.Min(x[d] + 0.5 * representation.Step, representation.High);
                 for (var i = 0; i < k; i++)
                 {
                     var mass = NormalMath.Mass((lower - mu[i]) / sigma[i], (upper - mu[i]) / sigma[i]);

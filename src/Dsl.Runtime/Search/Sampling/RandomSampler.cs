@@ -21,7 +21,7 @@ public sealed class RandomSampler : ISampler
         StudyDirection direction,
         IReadOnlyDictionary<string, object>? fixedValues = null)
     {
-        var (codecs, pinned) = SamplingSupport.Begin(space, history, fixedValues);
+        var (representations, pinned) = SamplingSupport.Begin(space, history, fixedValues);
         SamplerRandom random;
         lock (gate)
         {
@@ -29,6 +29,6 @@ public sealed class RandomSampler : ISampler
             // the proposals of its first trials.
             random = new SamplerRandom(Seed, history.Count, calls++);
         }
-        return SamplingSupport.WalkUniform(space, codecs, pinned, random);
+        return SamplingSupport.WalkUniform(space, representations, pinned, random);
     }
 }

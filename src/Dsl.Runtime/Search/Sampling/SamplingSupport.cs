@@ -2,33 +2,33 @@ using Dsl.Search.Trials;
 
 namespace Dsl.Search.Sampling;
 
-/// <summary>The bookkeeping every sampler shares: codecs, pinned values, activity and the ordering of the result.</summary>
+/// <summary>The bookkeeping every sampler shares: representations, pinned values, activity and the ordering of the result.</summary>
 internal static class SamplingSupport
 {
-    /// <summary>The codecs and validated pinned values every <c>Sample</c> call starts from.</summary>
-    public static (ParameterCodec[] Codecs, Dictionary<string, object> Pinned) Begin(
+    /// <summary>The representations and validated pinned values every <c>Sample</c> call starts from.</summary>
+    public static (InternalRepresentation[] Representations, Dictionary<string, object> Pinned) Begin(
         SearchSpace space, IReadOnlyList<TrialRecord> history, IReadOnlyDictionary<string, object>? fixedValues)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var codecs = Codecs(space);
-        return (codecs, Pinned(space, codecs, fixedValues));
+        var representations = Representations(space);
+        return (representations, Pinned(space, fixedValues));
     }
 
     /// <summary>An assignment of independent uniform draws around the pinned values.</summary>
     public static IReadOnlyDictionary<string, object> WalkUniform(
-        SearchSpace space, ParameterCodec[] codecs, Dictionary<string, object> pinned, SamplerRandom random) =>
-        Walk(space, codecs, pinned, (i, assignment) => assignment[space[i].Name] = Uniform(codecs[i], random));
+        SearchSpace space, InternalRepresentation[] representations, Dictionary<string, object> pinned, SamplerRandom random) =>
+        Walk(space, representations, pinned, (i, assignment) => assignment[space[i].Name] = Uniform(representations[i], random));
 
-    public static ParameterCodec[] Codecs(SearchSpace space)
+    public static InternalRepresentation[] Representations(SearchSpace space)
     {
         ArgumentNullException.ThrowIfNull(space);
-        var codecs = new ParameterCodec[space.Count];
-        for (var i = 0; i < codecs.Length; i++) codecs[i] = new ParameterCodec(space[i]);
-        return codecs;
+        var representations = new InternalRepresentation[space.Count];
+        for (var i = 0; i < representations.Length; i++) representations[i] = new InternalRepresentation(space[i]);
+        return representations;
     }
 
     /// <summary>Validates and canonicalises pinned values; an unknown name or an invalid value is the caller's bug.</summary>
-    public static Dictionary<string, object> Pinned(SearchSpace space, ParameterCodec[] codecs, IReadOnlyDictionary<string, object>? fixedValues)
+    public static Dictionary<string, object> Pinned(SearchSpace space, IReadOnlyDictionary<string, object>? fixedValues)
     {
         var pinned = new Dictionary<string, object>(StringComparer.Ordinal);
         if (fixedValues is null) return pinned;
@@ -36,23 +36,16 @@ internal static class SamplingSupport
         {
             if (!space.Contains(name))
                 throw new ArgumentException($"Fixed parameter '{name}' is not in the search space.", nameof(fixedValues));
-            var codec = codecs[IndexOf(space, name)];
-            pinned[name] = codec.Canonicalize(raw)
-                ?? throw new ArgumentException($"Fixed value '{raw}' is not valid for '{name}'.", nameof(fixedValues));
+            pinned[name] = space[name].TryCanonicalize(raw, out var value)
+                ? value
+                : throw new ArgumentException($"Fixed value '{raw}' is not valid for '{name}'.", nameof(fixedValues));
         }
         return pinned;
     }
 
-    public static int IndexOf(SearchSpace space, string name)
-    {
-        for (var i = 0; i < space.Count; i++)
-            if (space[i].Name == name) return i;
-        return -1;
-    }
-
     /// <summary>The canonical value of a trial's parameter, or null when absent or no longer valid.</summary>
-    public static object? ValueOf(TrialRecord trial, ParameterCodec codec) =>
-        trial.Parameters.TryGetValue(codec.Name, out var raw) ? codec.Canonicalize(raw) : null;
+    public static object? ValueOf(TrialRecord trial, InternalRepresentation representation) =>
+        trial.Parameters.TryGetValue(representation.Name, out var raw) && representation.Spec.TryCanonicalize(raw, out var value) ? value : null;
 
     /// <summary>
     /// Walks the space in declaration order, keeping pinned values and asking <paramref name="choose"/> for the rest,
@@ -60,7 +53,7 @@ internal static class SamplingSupport
     /// </summary>
     public static IReadOnlyDictionary<string, object> Walk(
         SearchSpace space,
-        ParameterCodec[] codecs,
+        InternalRepresentation[] representations,
         Dictionary<string, object> pinned,
         Action<int, Dictionary<string, object>> choose)
     {
@@ -75,9 +68,9 @@ internal static class SamplingSupport
                 assignment[spec.Name] = value;
                 continue;
             }
-            if (codecs[i].IsConstant)
+            if (representations[i].IsSingleValue)
             {
-                assignment[spec.Name] = codecs[i].Decode(codecs[i].Lower);
+                assignment[spec.Name] = representations[i].ToExternal(representations[i].Low);
                 continue;
             }
             choose(i, assignment);
@@ -96,10 +89,10 @@ internal static class SamplingSupport
     }
 
     /// <summary>A uniform draw of one parameter, used by random sampling and by the other samplers' fallbacks.</summary>
-    public static object Uniform(ParameterCodec codec, SamplerRandom random) =>
-        codec.IsCategorical
-            ? codec.Categorical!.Choices[random.NextInt(codec.ChoiceCount)]
-            : codec.Decode(codec.Lower + random.NextDouble() * (codec.Upper - codec.Lower));
+    public static object Uniform(InternalRepresentation representation, SamplerRandom random) =>
+        representation.IsCategorical
+            ? representation.Categorical!.Choices[random.NextInt(representation.ChoiceCount)]
+            : representation.ToExternal(representation.Low + random.NextDouble() * (representation.High - representation.Low));
 
     /// <summary>A seed for samplers constructed without one.</summary>
     public static int FreshSeed() => Random.Shared.Next();

@@ -60,14 +60,14 @@ public sealed class TpeSampler : IBudgetAwareSampler
         StudyDirection direction,
         IReadOnlyDictionary<string, object>? fixedValues = null)
     {
-        var (codecs, pinned) = SamplingSupport.Begin(space, history, fixedValues);
+        var (representations, pinned) = SamplingSupport.Begin(space, history, fixedValues);
         SamplerRandom random;
         lock (gate) random = new SamplerRandom(Seed, history.Count, calls++);
 
         var scored = new List<(TrialRecord Trial, TrialScore Score)>();
         var finished = Finished(history, direction, scored);
         if (finished < StartupTrials)
-            return SamplingSupport.WalkUniform(space, codecs, pinned, random);
+            return SamplingSupport.WalkUniform(space, representations, pinned, random);
 
         // Stable sort (by score, then trial number) so that ties never depend on the history's order.
         var ranked = scored.OrderBy(s => s.Score).ThenBy(s => s.Trial.Number).ToList();
@@ -76,20 +76,20 @@ public sealed class TpeSampler : IBudgetAwareSampler
         var bad = ranked.Skip(goodCount).Select(s => s.Trial).OrderBy(t => t.Number).ToList();
 
         var groups = Groups(space);
-        return SamplingSupport.Walk(space, codecs, pinned, (i, assignment) =>
+        return SamplingSupport.Walk(space, representations, pinned, (i, assignment) =>
         {
-            var members = groups[i].Where(m => !codecs[m].IsConstant).ToArray();
-            var dims = members.Select(m => codecs[m]).ToArray();
+            var members = groups[i].Where(m => !representations[m].IsSingleValue).ToArray();
+            var dims = members.Select(m => representations[m]).ToArray();
             var fixedCoordinates = new double?[members.Length];
             for (var j = 0; j < members.Length; j++)
-                if (pinned.TryGetValue(codecs[members[j]].Name, out var value)) fixedCoordinates[j] = codecs[members[j]].Encode(value);
+                if (pinned.TryGetValue(representations[members[j]].Name, out var value)) fixedCoordinates[j] = representations[members[j]].ToInternal(value);
 
             var best = Propose(dims, fixedCoordinates, good, bad, random);
             for (var j = 0; j < members.Length; j++)
-                assignment[dims[j].Name] = fixedCoordinates[j] is { } f ? pinned[dims[j].Name] : Decode(dims[j], best[j]);
+                assignment[dims[j].Name] = fixedCoordinates[j] is { } f ? pinned[dims[j].Name] : dims[j].ToExternal(best[j]);
             foreach (var m in groups[i])
-                if (codecs[m].IsConstant && !assignment.ContainsKey(codecs[m].Name))
-                    assignment[codecs[m].Name] = codecs[m].Decode(codecs[m].Lower);
+                if (representations[m].IsSingleValue && !assignment.ContainsKey(representations[m].Name))
+                    assignment[representations[m].Name] = representations[m].ToExternal(representations[m].Low);
         });
     }
 
@@ -106,7 +106,7 @@ public sealed class TpeSampler : IBudgetAwareSampler
         return finished;
     }
 
-    private double[] Propose(ParameterCodec[] dims, double?[] fixedCoordinates, List<TrialRecord> good, List<TrialRecord> bad, SamplerRandom random)
+    private double[] Propose(InternalRepresentation[] dims, double?[] fixedCoordinates, List<TrialRecord> good, List<TrialRecord> bad, SamplerRandom random)
     {
         var goodRows = Observations(dims, good);
         var badRows = Observations(dims, bad);
@@ -131,12 +131,10 @@ public sealed class TpeSampler : IBudgetAwareSampler
     }
 
     /// <summary>Moves a coordinate onto the value it decodes to, so that l and g score what would be proposed.</summary>
-    private static double Snap(ParameterCodec codec, double x) =>
-        codec.IsCategorical ? x : codec.Encode(codec.Decode(x));
+    private static double Snap(InternalRepresentation representation, double x) =>
+        representation.IsCategorical ? x : representation.ToInternal(representation.ToExternal(x));
 
-    private static object Decode(ParameterCodec codec, double x) => codec.Decode(x);
-
-    private static List<double[]> Observations(ParameterCodec[] dims, List<TrialRecord> trials)
+    private static List<double[]> Observations(InternalRepresentation[] dims, List<TrialRecord> trials)
     {
         var rows = new List<double[]>(trials.Count);
         foreach (var trial in trials)
@@ -145,7 +143,7 @@ public sealed class TpeSampler : IBudgetAwareSampler
             var complete = true;
             for (var d = 0; d < dims.Length && complete; d++)
             {
-                if (SamplingSupport.ValueOf(trial, dims[d]) is { } value) row[d] = dims[d].Encode(value);
+                if (SamplingSupport.ValueOf(trial, dims[d]) is { } value) row[d] = dims[d].ToInternal(value);
                 else complete = false;
             }
             if (complete) rows.Add(row);

@@ -1,14 +1,12 @@
-using System.Globalization;
-using System.Text.Json;
-
-namespace Dsl.Search.Sampling;
+namespace Dsl.Search;
 
 /// <summary>
-/// Maps one parameter to the internal space the samplers model and back. Numeric parameters live on an interval
-/// [<see cref="Lower"/>, <see cref="Upper"/>] (log-transformed when logarithmic, widened by half a step when stepped, so
-/// that rounding gives every grid value an equal share); categoricals are represented by choice index.
+/// A parameter's internal representation, the space samplers model (Optuna's <c>to_internal_repr</c> and
+/// <c>to_external_repr</c>). Numeric parameters live on an interval [<see cref="Low"/>, <see cref="High"/>]
+/// (log-transformed when logarithmic, widened by half a step when stepped, so that rounding gives every grid value an
+/// equal share); categoricals are represented by choice index.
 /// </summary>
-internal sealed class ParameterCodec
+internal sealed class InternalRepresentation
 {
     private readonly FloatParameter? floatSpec;
     private readonly IntParameter? intSpec;
@@ -17,7 +15,7 @@ internal sealed class ParameterCodec
     private readonly double floatLast;
     private readonly long stepCount;
 
-    public ParameterCodec(ParameterSpec spec)
+    public InternalRepresentation(ParameterSpec spec)
     {
         Spec = spec;
         switch (spec)
@@ -38,10 +36,10 @@ internal sealed class ParameterCodec
                     Step = f.Log ? 0 : f.Step;
                 }
                 else floatLast = f.High;
-                (Lower, Upper) = f.Log
+                (Low, High) = f.Log
                     ? (Math.Log(f.Low), Math.Log(floatLast))
                     : f.Step > 0 ? (f.Low - 0.5 * f.Step, floatLast + 0.5 * f.Step) : (f.Low, f.High);
-                IsConstant = f.Low == floatLast;
+                IsSingleValue = f.Low == floatLast;
                 break;
             case IntParameter i:
                 intSpec = i;
@@ -50,11 +48,11 @@ internal sealed class ParameterCodec
                 intStep = Math.Max(1, i.Step);
                 stepCount = (i.High - i.Low) / intStep;
                 intLast = i.Low + stepCount * intStep;
-                (Lower, Upper) = i.Log
+                (Low, High) = i.Log
                     ? (Math.Log(i.Low - 0.5 * intStep), Math.Log(intLast + 0.5 * intStep))
                     : (i.Low - 0.5 * intStep, intLast + 0.5 * intStep);
                 Step = i.Log ? 0 : intStep;
-                IsConstant = i.Low == intLast;
+                IsSingleValue = i.Low == intLast;
                 break;
             default:
                 throw new ArgumentException($"Unsupported parameter kind {spec.GetType().Name} for '{spec.Name}'.", nameof(spec));
@@ -73,22 +71,22 @@ internal sealed class ParameterCodec
     public int ChoiceCount { get; }
 
     /// <summary>Lower end of the internal interval (numeric parameters).</summary>
-    public double Lower { get; }
+    public double Low { get; }
 
     /// <summary>Upper end of the internal interval (numeric parameters).</summary>
-    public double Upper { get; }
+    public double High { get; }
 
     /// <summary>Width of one grid cell in internal units, or 0 where the internal space is continuous.</summary>
     public double Step { get; }
 
     /// <summary>True when the range holds a single value, which nothing needs to model.</summary>
-    public bool IsConstant { get; }
+    public bool IsSingleValue { get; }
 
     /// <summary>The number of distinct values of a stepped or integer parameter (0 for continuous floats).</summary>
     public long DistinctValues => IsCategorical ? ChoiceCount : intSpec is not null || floatSpec!.Step > 0 ? stepCount + 1 : 0;
 
     /// <summary>The boxed value at an internal coordinate: rounded to the step, clamped into the range.</summary>
-    public object Decode(double internalValue)
+    public object ToExternal(double internalValue)
     {
         if (Categorical is { } c) return c.Choices[Math.Clamp((int)Math.Floor(internalValue), 0, ChoiceCount - 1)];
         if (floatSpec is { } f)
@@ -117,11 +115,11 @@ internal sealed class ParameterCodec
     }
 
     /// <summary>The boxed value at a point of the unit interval, spread evenly over the internal space.</summary>
-    public object DecodeUnit(double u) =>
-        IsCategorical ? Decode(u * ChoiceCount) : Decode(Lower + Math.Clamp(u, 0, 1) * (Upper - Lower));
+    public object FromUnit(double u) =>
+        IsCategorical ? ToExternal(u * ChoiceCount) : ToExternal(Low + Math.Clamp(u, 0, 1) * (High - Low));
 
     /// <summary>The internal coordinate of a canonical value (the choice index for categoricals).</summary>
-    public double Encode(object canonical)
+    public double ToInternal(object canonical)
     {
         if (Categorical is { } c) return c.IndexOf(canonical);
         var x = canonical is long l ? l : (double)canonical;
@@ -130,45 +128,7 @@ internal sealed class ParameterCodec
     }
 
     /// <summary>The internal coordinate of the parameter's value, scaled to [0, 1] (categoricals: the cell centre).</summary>
-    public double EncodeUnit(object canonical) => IsCategorical
-        ? (Encode(canonical) + 0.5) / ChoiceCount
-        : Upper > Lower ? Math.Clamp((Encode(canonical) - Lower) / (Upper - Lower), 0, 1) : 0.5;
-
-    /// <summary>
-    /// Converts a stored value (from a sampler, a user, or storage as JSON or text) to the canonical boxed form
-    /// (long, double or the choice object), or null when it is not a valid value of this parameter.
-    /// </summary>
-    public object? Canonicalize(object? raw)
-    {
-        raw = ParameterValues.Unwrap(raw);
-        if (raw is null) return null;
-        try
-        {
-            if (Categorical is { } c)
-            {
-                var index = c.IndexOf(raw);
-                if (index >= 0) return c.Choices[index];
-                var text = Convert.ToString(raw, CultureInfo.InvariantCulture);
-                foreach (var choice in c.Choices)
-                {
-                    if (string.Equals(Convert.ToString(choice, CultureInfo.InvariantCulture), text, StringComparison.Ordinal)) return choice;
-                    if (choice is Enum e && raw is long or int && Convert.ToInt64(e, CultureInfo.InvariantCulture) == Convert.ToInt64(raw, CultureInfo.InvariantCulture))
-                        return choice;
-                }
-                return null;
-            }
-            if (floatSpec is { } f)
-            {
-                var x = ParameterValues.ToDouble(raw, f.Name);
-                return x >= f.Low && x <= f.High ? x : null;
-            }
-            var i = intSpec!;
-            var n = ParameterValues.ToInt64(raw, i.Name);
-            return n >= i.Low && n <= i.High ? n : null;
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
-        {
-            return null;
-        }
-    }
+    public double ToUnit(object canonical) => IsCategorical
+        ? (ToInternal(canonical) + 0.5) / ChoiceCount
+        : High > Low ? Math.Clamp((ToInternal(canonical) - Low) / (High - Low), 0, 1) : 0.5;
 }
