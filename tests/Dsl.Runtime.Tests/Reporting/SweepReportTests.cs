@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Dsl.Reporting;
 using Dsl.Search;
 using Dsl.Search.Trials;
-using Dsl.Studies;
 using static Dsl.Runtime.Tests.Reporting.ReportTestKit;
 
 namespace Dsl.Runtime.Tests.Reporting;
