@@ -62,8 +62,7 @@ public abstract record ParameterSpec(string Name)
 
     private protected abstract ArgumentException OutOfRange(object typed);
 
-    private protected virtual ArgumentException NotAValue(object? value) =>
-        new($"{Name} = {Display(value)} is not a value of this parameter.", Name);
+    private protected abstract ArgumentException NotAValue(object? value);
 
     private protected static string Display(object? value) => ParameterValues.Unwrap(value) is { } plain ? ParameterValues.Format(plain) : "null";
 
