@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dsl.Search.Samplers;
+using Dsl.Search.Sampling;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 
 namespace Dsl.Bench;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Dsl.Datasets;
-using Dsl.Search.Pruners;
-using Dsl.Search.Samplers;
+using Dsl.Search.Pruning;
+using Dsl.Search.Sampling;
 using Dsl.Studies;
 using Dsl.Sweeps;
 using Dsl.Training;

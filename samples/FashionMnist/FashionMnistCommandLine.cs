@@ -1,5 +1,5 @@
 using Dsl.CommandLine;
-using Dsl.Search.Samplers;
+using Dsl.Search.Sampling;
 
 namespace FashionMnistSample;
 

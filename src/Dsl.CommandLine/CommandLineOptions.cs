@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Dsl.Studies;
 
 using Dsl.Sweeps;
 

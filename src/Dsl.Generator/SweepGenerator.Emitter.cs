@@ -33,7 +33,7 @@ internal static class SweepEmitter
 
         w.Summary("What the sweep optimises and how its hyperparameters configure training.");
         w.Line("public static global::Dsl.Sweeps.SweepDefinition<Hyperparameters> Definition { get; } = new(");
-        w.Line("    \"" + sweep.ClassName + "\", global::Dsl.Metric." + sweep.Metric + ", global::Dsl.Studies.StudyDirection." + sweep.Direction + ", " + sweep.Epochs + ",");
+        w.Line("    \"" + sweep.ClassName + "\", global::Dsl.Metric." + sweep.Metric + ", " + TypeNames.StudyDirection + "." + sweep.Direction + ", " + sweep.Epochs + ",");
         if (sweep.Bindings.Count == 0)
         {
             w.Line("    static (options, hyperparameters) => options);");

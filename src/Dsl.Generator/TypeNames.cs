@@ -24,6 +24,7 @@ internal static class TypeNames
     public const string Nn = "global::TorchSharp.torch.nn";
     public const string TensorModule = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
     public const string Search = "global::Dsl.Search";
+    public const string StudyDirection = "global::Dsl.Search.Trials.StudyDirection";
 }
 
 /// <summary>Names of the incremental pipeline steps, used by caching tests.</summary>

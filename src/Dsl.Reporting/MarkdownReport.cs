@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Dsl.Studies;
+using Dsl.Search;
+using Dsl.Search.Trials;
 
 namespace Dsl.Reporting;
 

@@ -1,5 +1,5 @@
 using Dsl.Search;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
 namespace Dsl.Reporting;
 

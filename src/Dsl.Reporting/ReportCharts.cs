@@ -1,4 +1,5 @@
-using Dsl.Studies;
+using Dsl.Search;
+using Dsl.Search.Trials;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dsl.Search;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
 namespace Dsl.Reporting;
 

@@ -11,7 +11,7 @@ public static class SweepAttributeKeys
 
     /// <summary>
     /// How the trial's parameters were chosen: <c>enqueued</c> (a warm-start assignment), <c>retry</c> (a retried trial's),
-    /// <c>tpe-startup</c> (one of TPE's random startup draws, see <see cref="Dsl.Search.Samplers.TpeOptions.StartupTrials"/>),
+    /// <c>tpe-startup</c> (one of TPE's random startup draws, see <see cref="Dsl.Search.Sampling.TpeOptions.StartupTrials"/>),
     /// or the sampler's name: <c>tpe</c>, <c>random</c>, <c>grid</c>, <c>halton</c>, <c>cmaes</c>.
     /// </summary>
     public const string SampledBy = "sampled_by";

@@ -1,6 +1,6 @@
 using Dsl.Search;
-using Dsl.Search.Pruners;
-using Dsl.Search.Samplers;
+using Dsl.Search.Pruning;
+using Dsl.Search.Sampling;
 using Dsl.Studies;
 using Dsl.Training;
 using static TorchSharp.torch;

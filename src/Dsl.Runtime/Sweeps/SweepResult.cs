@@ -1,7 +1,7 @@
 using System.Text;
 using Dsl.Checkpoints;
 using Dsl.Search;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 using Dsl.Training;
 using static TorchSharp.torch;
 

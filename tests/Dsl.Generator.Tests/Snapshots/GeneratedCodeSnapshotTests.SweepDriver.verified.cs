@@ -20,7 +20,7 @@ partial class FashionSweep
 
     /// <summary>What the sweep optimises and how its hyperparameters configure training.</summary>
     public static global::Dsl.Sweeps.SweepDefinition<Hyperparameters> Definition { get; } = new(
-        "FashionSweep", global::Dsl.Metric.Accuracy, global::Dsl.Studies.StudyDirection.Maximize, 4,
+        "FashionSweep", global::Dsl.Metric.Accuracy, global::Dsl.Search.Trials.StudyDirection.Maximize, 4,
         static (options, hyperparameters) => options with
         {
             LearningRate = hyperparameters.LearningRate,

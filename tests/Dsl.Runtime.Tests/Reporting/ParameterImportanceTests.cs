@@ -1,6 +1,6 @@
-using Dsl.Search;
-using Dsl.Studies;
 using Dsl.Reporting;
+using Dsl.Search;
+using Dsl.Search.Trials;
 using static Dsl.Runtime.Tests.Reporting.ReportTestKit;
 
 namespace Dsl.Runtime.Tests.Reporting;
@@ -140,6 +140,48 @@ public sealed class ParameterImportanceTests
             Complete(100, Sample(new Random(1)), double.NaN)).ToList();
 
         Assert.Equal(ParameterImportance.Estimate(trials, Space), ParameterImportance.Estimate(poisoned, Space));
+    }
+
+    private static readonly SearchSpace Unit = new(
+    [
+        new FloatParameter("x", 0, 1, 0.5),
+        new FloatParameter("y", 0, 1, 0.5),
+        new FloatParameter("z", 0, 1, 0.5),
+        new CategoricalParameter("c", ["a", "b", "c"], 0),
+    ]);
+
+    private static List<TrialRecord> UnitStudy(int count, Func<double, double, double> objective)
+    {
+        var random = new Random(11);
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var p = new Dictionary<string, object>
+            {
+                ["x"] = random.NextDouble(), ["y"] = random.NextDouble(), ["z"] = random.NextDouble(), ["c"] = new[] { "a", "b", "c" }[random.Next(3)],
+            };
+            return Complete(i, p, objective((double)p["x"], (double)p["y"]));
+        }).ToList();
+    }
+
+    [Fact]
+    public void Additive_effects_score_their_share_of_the_variance()
+    {
+        // x + 2y with x, y uniform on [0, 1]: Var(x) = 1/12 and Var(2y) = 4/12, so x explains 1/5 and y 4/5; z and c nothing.
+        var scores = ParameterImportance.Estimate(UnitStudy(200, (x, y) => x + 2 * y), Unit).ToDictionary(s => s.Parameter, s => s.Importance);
+
+        Assert.InRange(scores["y"], 0.75, 0.85);
+        Assert.InRange(scores["x"], 0.15, 0.25);
+        Assert.InRange(scores["z"], 0, 0.01);
+        Assert.InRange(scores["c"], 0, 0.01);
+    }
+
+    [Fact]
+    public void A_value_that_depends_on_one_parameter_gives_it_all_the_importance()
+    {
+        var scores = ParameterImportance.Estimate(UnitStudy(100, (_, y) => Math.Sin(3 * y)), Unit);
+
+        Assert.Equal("y", scores[0].Parameter);
+        Assert.InRange(scores[0].Importance, 0.99, 1.0);
     }
 
     [Fact]

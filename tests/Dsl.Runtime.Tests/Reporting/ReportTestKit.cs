@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Dsl.Search;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 using SkiaSharp;
 
 namespace Dsl.Runtime.Tests.Reporting;

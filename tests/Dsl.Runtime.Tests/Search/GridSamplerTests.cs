@@ -1,6 +1,6 @@
 using Dsl.Search;
-using Dsl.Search.Samplers;
-using Dsl.Studies;
+using Dsl.Search.Sampling;
+using Dsl.Search.Trials;
 using static Dsl.Runtime.Tests.Search.StudySimulator;
 
 namespace Dsl.Runtime.Tests.Search;

@@ -1,5 +1,5 @@
 using Dsl.Search;
-using Dsl.Search.Samplers;
+using Dsl.Search.Sampling;
 using static Dsl.Runtime.Tests.Search.StudySimulator;
 
 namespace Dsl.Runtime.Tests.Search;

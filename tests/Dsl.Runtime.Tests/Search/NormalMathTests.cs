@@ -1,4 +1,4 @@
-using Dsl.Search.Samplers;
+using Dsl.Search.Sampling;
 
 namespace Dsl.Runtime.Tests.Search;
 

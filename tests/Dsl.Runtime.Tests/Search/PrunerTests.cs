@@ -1,5 +1,5 @@
-using Dsl.Search.Pruners;
-using Dsl.Studies;
+using Dsl.Search.Pruning;
+using Dsl.Search.Trials;
 
 namespace Dsl.Runtime.Tests.Search;
 

@@ -1,7 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using Dsl.Search;
-using Dsl.Search.Samplers;
-using Dsl.Studies;
+using Dsl.Search.Sampling;
+using Dsl.Search.Trials;
 using static Dsl.Runtime.Tests.Search.StudySimulator;
 
 namespace Dsl.Runtime.Tests.Search;
@@ -135,17 +136,50 @@ public class SamplerContractTests
         Assert.Equal(fromMemory, fromStorage);
     }
 
-    [Fact]
-    public void Samplers_can_be_called_from_many_threads_at_once()
+    [Theory]
+    [MemberData(nameof(SeededSamplers), MemberType = typeof(StudySimulator))]
+    public void Samplers_can_be_called_from_many_threads_at_once(string sampler)
     {
+        // Safe to call from several threads means: every call still returns a whole, valid assignment, and the calls
+        // together return what as many calls one after another would have: none lost, repeated or mixed up by a race.
         var history = Run(new RandomSampler(0), MixedSpace, MixedObjective, 20);
-        foreach (var sampler in new ISampler[] { new TpeSampler(1), new CmaEsSampler(1), new HaltonSampler(1), new RandomSampler(1) })
+        const int calls = 32;
+        var sequential = new IReadOnlyDictionary<string, object>[calls];
+        var one = Create(sampler, 1);
+        for (var i = 0; i < calls; i++)
+            sequential[i] = one.Sample(MixedSpace, history, StudyDirection.Minimize);
+
+        var shared = Create(sampler, 1);
+        var concurrent = new IReadOnlyDictionary<string, object>?[calls];
+        using var start = new Barrier(4);
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
         {
-            var results = new IReadOnlyDictionary<string, object>[16];
-            Parallel.For(0, results.Length, i => results[i] = sampler.Sample(MixedSpace, history, StudyDirection.Minimize));
-            Assert.All(results, r => Assert.True(r.Count >= MixedSpace.Count - 2));
-        }
+            start.SignalAndWait();
+            for (var i = worker; i < calls; i += 4)
+                concurrent[i] = shared.Sample(MixedSpace, history, StudyDirection.Minimize);
+        });
+
+        foreach (var assignment in concurrent)
+            AssertWholeAndValid(assignment!);
+        Assert.Equal(sequential.Select(Describe).Order(StringComparer.Ordinal), concurrent.Select(Describe).Order(StringComparer.Ordinal));
+        Assert.Equal(calls, concurrent.Select(Describe).Distinct().Count());
     }
+
+    /// <summary>Every active parameter present with a valid value, and nothing else.</summary>
+    private static void AssertWholeAndValid(IReadOnlyDictionary<string, object> assignment)
+    {
+        foreach (var spec in MixedSpace)
+        {
+            if (SearchSpace.IsActive(spec, assignment))
+                spec.Validate(Assert.Contains(spec.Name, assignment));
+            else
+                Assert.DoesNotContain(spec.Name, assignment.Keys);
+        }
+        Assert.All(assignment.Keys, name => Assert.True(MixedSpace.Contains(name), $"'{name}' is not in the space."));
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, object>? assignment) =>
+        string.Join(";", assignment!.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value}")));
 
     [Fact]
     public void A_resumed_random_study_does_not_replay_its_first_proposals()

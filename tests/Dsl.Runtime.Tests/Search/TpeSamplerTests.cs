@@ -1,5 +1,6 @@
 using Dsl.Search;
-using Dsl.Search.Samplers;
+using Dsl.Search.Sampling;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using static Dsl.Runtime.Tests.Search.StudySimulator;
 
@@ -163,17 +164,37 @@ public class TpeSamplerTests
     }
 
     [Fact]
-    public void The_constant_liar_spreads_proposals_made_while_trials_run()
+    public async Task With_the_constant_liar_concurrent_claims_do_not_propose_near_duplicates_of_running_trials()
     {
-        var space = new SearchSpace([new FloatParameter("x", 0, 1, 0.5)]);
-        var history = Run(new RandomSampler(1), space, p => Math.Abs((double)p["x"] - 0.5), 20);
-        var liar = new TpeSampler(1, new TpeOptions { ConstantLiar = true });
+        // As `--jobs 4` starts a batch: four workers claim before any finishes, each sampling from a history that holds
+        // the others' running trials. Without the liar every proposal comes from the same model of the finished trials
+        // and they bunch up at its optimum (13 of these 20 batches put two points within 0.05 of each other).
+        var space = new SearchSpace([new FloatParameter("x", 0, 1, 0.5), new FloatParameter("y", 0, 1, 0.5)]);
+        static double Objective(IReadOnlyDictionary<string, object> p) => Math.Pow((double)p["x"] - 0.3, 2) + Math.Pow((double)p["y"] - 0.7, 2);
 
-        var first = liar.Sample(space, history, StudyDirection.Minimize);
-        history.Add(new TrialRecord(20, TrialState.Running, first, null, new Dictionary<int, double>()));
-        var second = liar.Sample(space, history, StudyDirection.Minimize);
+        var crowded = new List<int>();
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var store = new InMemoryStudyStorage();
+            await store.CreateOrOpenStudyAsync(new StudyDefinition("study", StudyDirection.Minimize, space));
+            var random = new RandomSampler(seed);
+            for (var n = 0; n < 20; n++)
+            {
+                var done = await store.ClaimTrialAsync("study", "w0", (_, history) => random.Sample(space, history, StudyDirection.Minimize));
+                await store.FinishTrialAsync("study", done.Number, TrialResult.Complete(Objective(done.Parameters)));
+            }
 
-        Assert.NotEqual(first["x"], second["x"]);
+            var liar = new TpeSampler(seed, new TpeOptions { ConstantLiar = true });
+            var claims = await Task.WhenAll(Enumerable.Range(1, 4).Select(worker => Task.Run(() =>
+                store.ClaimTrialAsync("study", $"w{worker}", (_, history) => liar.Sample(space, history, StudyDirection.Minimize)))));
+
+            var points = claims.Select(c => ((double)c.Parameters["x"], (double)c.Parameters["y"])).ToList();
+            var closest = points.SelectMany((a, i) => points.Take(i).Select(b => Math.Sqrt(Math.Pow(a.Item1 - b.Item1, 2) + Math.Pow(a.Item2 - b.Item2, 2)))).Min();
+            if (closest < 0.05)
+                crowded.Add(seed);
+        }
+
+        Assert.True(crowded.Count <= 2, $"Concurrent claims proposed near-duplicates of running trials for seeds {string.Join(", ", crowded)}.");
     }
 
     [Fact]

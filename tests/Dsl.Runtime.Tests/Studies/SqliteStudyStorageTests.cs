@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Microsoft.Data.Sqlite;
 using static Dsl.Runtime.Tests.Studies.StudyTestKit;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Dsl.Search;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using static Dsl.Runtime.Tests.Studies.StudyTestKit;
 

@@ -1,4 +1,5 @@
 using Dsl.Search;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 
 namespace Dsl.Runtime.Tests.Studies;

@@ -1,5 +1,6 @@
 using Dsl.Runtime.Tests.Training;
-using Dsl.Search.Samplers;
+using Dsl.Search.Sampling;
+using Dsl.Search.Trials;
 using Dsl.Sweeps;
 using Dsl.Training;
 using static TorchSharp.torch;
@@ -54,7 +55,7 @@ public sealed class MultiInputSweepTests : IDisposable
 
         var result = await TwoHalvesSweep.RunAsync(data, options);
 
-        Assert.Equal(6, result.Trials.Count(t => t.State == Dsl.Studies.TrialState.Complete));
+        Assert.Equal(6, result.Trials.Count(t => t.State == TrialState.Complete));
         Assert.Equal(Enum.GetValues<Dsl.FusionKind>().Order(), result.Trials.Select(t => (Dsl.FusionKind)t.Parameters["Merge"]).Order());
         using var model = result.LoadBestModel();
         Assert.Equal(result.Best.Model, model.HyperparameterValues);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dsl.Runtime.Tests.Training;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.CommandLine;
 using Dsl.Sweeps;

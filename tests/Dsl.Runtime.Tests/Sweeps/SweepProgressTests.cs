@@ -1,5 +1,5 @@
 using Dsl.Runtime.Tests.Training;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 using Dsl.Sweeps;
 using Spectre.Console;
 

@@ -1,5 +1,6 @@
 using Dsl.Runtime.Tests.Training;
-using Dsl.Search.Pruners;
+using Dsl.Search.Pruning;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Sweeps;
 using Dsl.Training;
@@ -54,7 +55,7 @@ public sealed class SweepRunnerTests : IDisposable
         using var data = SweepKit.Data();
         var options = SweepKit.Options(folder.Path, trials: 6) with
         {
-            Sampler = Dsl.Search.Samplers.Samplers.Tpe(seed: 1),
+            Sampler = Dsl.Search.Sampling.Samplers.Tpe(seed: 1),
             Epochs = 1,
             Enqueue = [SweepOptions.Assignment(SweepNet.Hyperparameters.Default, TinyTraining.Default)],
         };
@@ -230,7 +231,7 @@ public sealed class SweepRunnerTests : IDisposable
     public async Task A_used_up_grid_ends_the_sweep_early()
     {
         using var data = SweepKit.Data();
-        var grid = Dsl.Search.Samplers.Samplers.Grid(values: new Dictionary<string, IReadOnlyList<object>>
+        var grid = Dsl.Search.Sampling.Samplers.Grid(values: new Dictionary<string, IReadOnlyList<object>>
         {
             ["Hidden"] = [4L, 12L],
             ["LearningRate"] = [0.05],

@@ -1,6 +1,6 @@
 using Dsl.Runtime.Tests.Training;
 using Dsl.Search;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 using Dsl.Sweeps;
 using Dsl.Training;
 using static TorchSharp.torch;

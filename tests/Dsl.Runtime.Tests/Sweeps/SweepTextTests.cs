@@ -1,4 +1,4 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 using Dsl.Sweeps;
 
 namespace Dsl.Runtime.Tests.Sweeps;

@@ -1,4 +1,5 @@
 using Dsl.Runtime.Tests.Training;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Sweeps;
 using Dsl.Training;

@@ -1,3 +1,5 @@
+using Dsl.Search.Trials;
+
 namespace Dsl.Studies;
 
 /// <summary>Chooses the parameters of a new trial from the study's history, inside the claim that creates the trial.</summary>

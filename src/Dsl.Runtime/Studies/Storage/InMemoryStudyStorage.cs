@@ -1,4 +1,5 @@
 using Dsl.Search;
+using Dsl.Search.Trials;
 
 namespace Dsl.Studies;
 

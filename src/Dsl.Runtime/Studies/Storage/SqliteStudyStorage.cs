@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Dsl.Search;
+using Dsl.Search.Trials;
 using Microsoft.Data.Sqlite;
 
 namespace Dsl.Studies;

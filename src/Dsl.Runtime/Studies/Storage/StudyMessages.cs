@@ -1,3 +1,5 @@
+using Dsl.Search.Trials;
+
 namespace Dsl.Studies;
 
 /// <summary>The errors and system attributes every store phrases the same way.</summary>

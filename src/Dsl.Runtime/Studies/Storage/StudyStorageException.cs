@@ -1,3 +1,5 @@
+using Dsl.Search.Trials;
+
 namespace Dsl.Studies;
 
 /// <summary>A study store cannot do what was asked: the file is not a study store, a study is missing, or the store is unusable.</summary>

@@ -1,3 +1,5 @@
+using Dsl.Search.Trials;
+
 namespace Dsl.Studies;
 
 /// <summary>Attribute keys the stores fill in themselves on every <see cref="TrialRecord"/>; callers cannot set them.</summary>

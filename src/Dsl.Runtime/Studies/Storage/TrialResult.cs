@@ -1,3 +1,5 @@
+using Dsl.Search.Trials;
+
 namespace Dsl.Studies;
 
 /// <summary>How a running trial ended: complete with a value, pruned, or failed with an error.</summary>

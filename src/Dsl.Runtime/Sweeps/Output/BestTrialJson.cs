@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Dsl.Search;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
 namespace Dsl.Sweeps;
 

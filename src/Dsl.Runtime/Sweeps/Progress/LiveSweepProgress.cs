@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dsl.Search.Trials;
 using Spectre.Console;
 
 namespace Dsl.Sweeps;
@@ -89,7 +90,7 @@ internal sealed class LiveSweepProgress(IAnsiConsole console) : ISweepObserver
             }
             if (trial.Job < jobs.Length) jobs[trial.Job].Description = Fit($"job {trial.Job + 1}: waiting");
             var line = Markup.Escape(PlainSweepProgress.Describe(trial, metric));
-            console.MarkupLine(trial.IsNewBest ? $"[green]{line}[/]" : trial.State == Dsl.Studies.TrialState.Failed ? $"[red]{line}[/]" : line);
+            console.MarkupLine(trial.IsNewBest ? $"[green]{line}[/]" : trial.State == TrialState.Failed ? $"[red]{line}[/]" : line);
         }
     }
 

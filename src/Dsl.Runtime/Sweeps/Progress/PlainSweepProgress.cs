@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
 namespace Dsl.Sweeps;
 

@@ -1,4 +1,4 @@
-using Dsl.Studies;
+using Dsl.Search.Trials;
 
 namespace Dsl.Sweeps;
 

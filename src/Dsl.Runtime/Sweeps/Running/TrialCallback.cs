@@ -1,4 +1,5 @@
-using Dsl.Search.Pruners;
+using Dsl.Search.Pruning;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Training;
 

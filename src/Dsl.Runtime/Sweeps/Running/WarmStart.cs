@@ -1,5 +1,5 @@
-using System.Globalization;
 using Dsl.Search;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 
 namespace Dsl.Sweeps;
@@ -60,15 +60,8 @@ internal static class WarmStart
     {
         if (stored.Count != wanted.Count) return false;
         foreach (var (name, value) in wanted)
-            if (!stored.TryGetValue(name, out var other) || !SameValue(other, value))
+            if (!stored.TryGetValue(name, out var other) || !ParameterValues.SameValue(other, value))
                 return false;
         return true;
     }
-
-    // Stores read enums back by name when they do not know the space, and JSON cannot tell 2 from 2.0.
-    private static bool SameValue(object a, object b) =>
-        Equals(a, b)
-        || (a is long or double or int && b is long or double or int
-            && Convert.ToDouble(a, CultureInfo.InvariantCulture) == Convert.ToDouble(b, CultureInfo.InvariantCulture))
-        || ((a is Enum || b is Enum) && string.Equals(a.ToString(), b.ToString(), StringComparison.Ordinal));
 }
