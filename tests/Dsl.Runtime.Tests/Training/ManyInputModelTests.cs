@@ -1,6 +1,7 @@
 using Dsl.Checkpoints;
 using Dsl.CommandLine;
 using Dsl.Runtime.Tests.Sweeps;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Sweeps;
 using Dsl.Training;
