@@ -28,6 +28,10 @@ internal static class LayerCatalog
         new FuseLayer(),
         new ResidualLayer(),
         new RepeatLayer(),
+        new MaxPool1dLayer(),
+        new AvgPool1dLayer(),
+        new AdaptiveAvgPool1dLayer(),
+        new PoolSequenceLayer(),
     }.ToDictionary(d => d.Name);
 
     public static LayerDefinition? Find(string name) => ByName.TryGetValue(name, out var definition) ? definition : null;
