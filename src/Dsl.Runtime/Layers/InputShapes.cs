@@ -19,15 +19,15 @@ public static class InputShapes
     public static void Require(Tensor input, string method, string name, params long[] shape)
     {
         ArgumentNullException.ThrowIfNull(input, name);
-        var actual = input.shape;
-        if (!Fits(actual, shape)) throw new InputShapeException(method, name, shape, actual);
+        if (!Fits(input, shape)) throw new InputShapeException(method, name, shape, input.shape);
     }
 
-    private static bool Fits(long[] actual, long[] shape)
+    // Dimension by dimension, so a passing check allocates nothing: it runs on every forward call.
+    private static bool Fits(Tensor input, long[] shape)
     {
-        if (actual.Length != shape.Length + 1) return false;
+        if (input.Dimensions != shape.Length + 1) return false;
         for (var i = 0; i < shape.Length; i++)
-            if (shape[i] != Any && actual[i + 1] != shape[i]) return false;
+            if (shape[i] != Any && input.size(i + 1) != shape[i]) return false;
         return true;
     }
 }
