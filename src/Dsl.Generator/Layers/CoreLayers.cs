@@ -96,28 +96,21 @@ internal static class Pooling
 }
 
 /// <summary>
-/// A pooling layer over [C, L] or [C, H, W] with one window size for every spatial dimension, a stride and a padding:
-/// torch.nn.&lt;Name&gt;.
+/// torch.nn.&lt;Name&gt; (MaxPool1d, AvgPool2d, ...): pooling over [C, L] or [C, H, W] with one window size for every
+/// spatial dimension, a stride and a padding.
 /// </summary>
-internal abstract class WindowPoolingLayer : LayerDefinition
+/// <param name="name">The attribute's name, which is also TorchSharp's.</param>
+/// <param name="spatialDimensions">1 for [C, L] signals, 2 for [C, H, W] planes.</param>
+internal sealed class WindowPoolingLayer(string name, int spatialDimensions) : LayerDefinition
 {
-    /// <summary>1 for [C, L] signals, 2 for [C, H, W] planes.</summary>
-    protected abstract int SpatialDimensions { get; }
-
+    public override string Name => name;
     public override string FieldPrefix => "pool";
     public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
-    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, SpatialDimensions, report);
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, spatialDimensions, report);
     public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules." + Name;
 
     public override string Factory(LayerSpec layer, LayerShape shape) =>
         TypeNames.Nn + "." + Name + "(" + layer.Code("kernel_size") + ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ")";
-}
-
-/// <summary>torch.nn.MaxPool2d over [C, H, W].</summary>
-internal sealed class MaxPool2dLayer : WindowPoolingLayer
-{
-    public override string Name => "MaxPool2d";
-    protected override int SpatialDimensions => 2;
 }
 
 /// <summary>torch.nn.Flatten: every dimension after the batch becomes one.</summary>

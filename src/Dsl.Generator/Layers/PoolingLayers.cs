@@ -3,27 +3,6 @@ using Dsl.Generator.Model;
 
 namespace Dsl.Generator.Layers;
 
-/// <summary>torch.nn.AvgPool2d over [C, H, W]; reads and checks its window like MaxPool2d.</summary>
-internal sealed class AvgPool2dLayer : WindowPoolingLayer
-{
-    public override string Name => "AvgPool2d";
-    protected override int SpatialDimensions => 2;
-}
-
-/// <summary>torch.nn.MaxPool1d over [C, L]; reads and checks its window like MaxPool2d.</summary>
-internal sealed class MaxPool1dLayer : WindowPoolingLayer
-{
-    public override string Name => "MaxPool1d";
-    protected override int SpatialDimensions => 1;
-}
-
-/// <summary>torch.nn.AvgPool1d over [C, L]; reads and checks its window like MaxPool2d.</summary>
-internal sealed class AvgPool1dLayer : WindowPoolingLayer
-{
-    public override string Name => "AvgPool1d";
-    protected override int SpatialDimensions => 1;
-}
-
 /// <summary>torch.nn.AdaptiveAvgPool1d: any [C, L] becomes [C, output_size].</summary>
 internal sealed class AdaptiveAvgPool1dLayer : LayerDefinition
 {
