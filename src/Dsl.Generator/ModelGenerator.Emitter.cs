@@ -147,13 +147,24 @@ internal sealed class ModelEmitter
             w.Line(signature + " => " + owner + (plan.Use == BlockUse.ResidualBody ? ".Body" : "") + ".call(" + block.Inputs[0].Name + ");");
             return;
         }
-        if (block.Layers.Count == 0)
+        if (block.Layers.Count == 0 && !block.IsForward)
         {
             w.Line(signature + " => " + block.Inputs[0].Name + ".alias();");
             return;
         }
 
         w.OpenBlock(signature);
+        if (block.IsForward)
+        {
+            // The model's entry names a wrong input shape before any layer turns it into a libtorch message.
+            InputShapeEmitter.EmitChecks(w, checkedModel);
+            if (block.Layers.Count == 0)
+            {
+                w.Line("return " + block.Inputs[0].Name + ".alias();");
+                w.CloseBlock();
+                return;
+            }
+        }
         // Intermediates die with the scope; only the result moves out to the caller's scope.
         w.Line("using var scope = " + TypeNames.Torch + ".NewDisposeScope();");
         var h = block.Inputs.Any(i => i.Name == "h") ? "hidden" : "h";
@@ -178,6 +189,13 @@ internal sealed class ModelEmitter
         }
         w.Line("return " + current + ".MoveToOuterDisposeScope();");
         w.CloseBlock();
+    }
+
+    /// <summary>The expressions that build the model's submodules: everything the constructor reads of the input shapes.</summary>
+    public static IEnumerable<string> Factories(CheckedModel checkedModel)
+    {
+        var emitter = new ModelEmitter(checkedModel);
+        return emitter.InlineBlocks.SelectMany(b => b.Block.Layers.Select((layer, i) => emitter.Factory(layer, b.Plan.Shapes[i])));
     }
 
     /// <summary>The model field that owns a Residual or Repeat body block.</summary>

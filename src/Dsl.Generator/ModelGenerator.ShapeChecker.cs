@@ -28,13 +28,16 @@ internal sealed class ShapeChecker
         reporter = new ShapeReporter(diagnostics);
     }
 
-    public static CheckedModel Check(ModelSpec model, CancellationToken cancellationToken)
+    public static CheckedModel Check(ModelSpec model, CancellationToken cancellationToken) => Check(model, null, cancellationToken);
+
+    /// <summary>Checks the model as if Forward received <paramref name="inputs"/> (by parameter name) instead of its declared shapes.</summary>
+    public static CheckedModel Check(ModelSpec model, IReadOnlyDictionary<string, IReadOnlyList<Dim>>? inputs, CancellationToken cancellationToken)
     {
         var checker = new ShapeChecker(model, cancellationToken);
         if (model.HasParseErrors || model.Forward is not { } forward || forward.Inputs.IsEmpty || forward.Inputs.Any(i => i.Shape.IsEmpty))
             return new CheckedModel(model, EquatableArray<BlockPlan>.Empty, EquatableArray<DiagnosticInfo>.Empty);
 
-        var inputs = forward.Inputs.ToDictionary(i => i.Name, i => (IReadOnlyList<Dim>)i.Shape.Select(d => Dim.Of(d)).ToList());
+        inputs ??= forward.Inputs.ToDictionary(i => i.Name, i => (IReadOnlyList<Dim>)i.Shape.Select(d => Dim.Of(d)).ToList());
         var output = checker.InferBlock(forward, BlockUse.Entry, inputs, forward.Location);
         checker.CheckOutputs(forward, output);
         checker.ReportUnusedBlocks();

@@ -11,6 +11,7 @@ internal static class TypeNames
     public const string ExcludeFromSearchAttribute = "Dsl.ExcludeFromSearchAttribute";
     public const string LayerAttributeBase = "Dsl.LayerAttribute";
     public const string ActivationEnum = "Dsl.Activation";
+    public const string SequencePoolingEnum = "Dsl.SequencePooling";
     public const string TorchTensor = "TorchSharp.torch.Tensor";
     /// <summary>In the optional Dsl.CommandLine package: a sweep gets <c>RunCommandLineAsync</c> only when it is referenced.</summary>
     public const string SweepCommandLine = "Dsl.CommandLine.SweepCommandLine";

@@ -49,6 +49,20 @@ public class LayerDiagnosticsTests
         { "DSL0044", Model("5, 8", "TransformerEncoderLayer(2, 16, Activation = Activation.Tanh), Flatten, Linear(2)"), "TransformerEncoderLayer(2, 16, Activation = Activation.Tanh)", "Activation must be ReLU or GELU" },
         { "DSL0003", Model("5, 8", "TransformerEncoderLayer(2, 16, \"Missing\"), Flatten, Linear(2)"), "TransformerEncoderLayer(2, 16, \"Missing\")", "'Missing' does not name a property or field of 'M'" },
         { "DSL0004", Model("5, 8", "LSTM(8, NumLayers = nameof(Rate)), Flatten, Linear(2)"), "LSTM(8, NumLayers = nameof(Rate))", "LSTM num_layers needs an int size, but 'Rate' is of type 'double'" },
+        { "DSL0009", Model("1, 4, 4", "MaxPool1d(2), Flatten, Linear(2)"), "MaxPool1d(2)", "MaxPool1d expects a [channels, length] input but receives [1, 4, 4]" },
+        { "DSL0033", Model("2, 3", "AvgPool1d(4), Flatten, Linear(2)"), "AvgPool1d(4)", "AvgPool1d with window 4 does not fit its [2, 3] input: the output would be 0" },
+        { "DSL0033", Model("2, 5", "Conv1d(4, 3), MaxPool1d(4), Flatten, Linear(2)"), "MaxPool1d(4)", "MaxPool1d with window 4 does not fit its [4, 3] input: the output would be 0" },
+        { "DSL0009", Model("4", "AdaptiveAvgPool1d(2), Flatten, Linear(2)"), "AdaptiveAvgPool1d(2)", "AdaptiveAvgPool1d expects a [channels, length] input but receives [4]" },
+        { "DSL0043", Model("1, 8", "MaxPool1d(2, Padding = 2), Flatten, Linear(2)"), "MaxPool1d(2, Padding = 2)", "MaxPool1d: padding 2 must be at most half the kernel size 2" },
+        { "DSL0012", Model("1, 8", "AvgPool1d(2, Stride = 0), Flatten, Linear(2)"), "AvgPool1d(2, Stride = 0)", "stride must be at least 1, but is 0" },
+        { "DSL0012", Model("1, 8", "AdaptiveAvgPool1d(0), Flatten, Linear(2)"), "AdaptiveAvgPool1d(0)", "output_size must be positive, but is 0" },
+        { "DSL0003", Model("1, 8", "MaxPool1d(\"Window\"), Flatten, Linear(2)"), "MaxPool1d(\"Window\")", "'Window' does not name a property or field of 'M'" },
+        { "DSL0004", Model("1, 8", "AvgPool1d(2, Padding = nameof(Rate)), Flatten, Linear(2)"), "AvgPool1d(2, Padding = nameof(Rate))", "needs an int Padding, but 'Rate' is of type 'double'" },
+        { "DSL0090", Model("5, 3", "LSTM(8), PoolSequence(SequencePooling.Mean), Linear(2)"), "PoolSequence(SequencePooling.Mean)", "PoolSequence pools the steps of a [length, features] sequence, but receives [8], which has none; a recurrent layer before it needs Return = Sequence.All" },
+        { "DSL0009", Model("1, 4, 4", "PoolSequence(SequencePooling.Max), Linear(2)"), "PoolSequence(SequencePooling.Max)", "PoolSequence expects a [length, features] input but receives [1, 4, 4]" },
+        { "DSL0044", Model("5, 3", "PoolSequence((SequencePooling)5), Linear(2)"), "PoolSequence((SequencePooling)5)", "PoolSequence: pooling must be a named member of SequencePooling" },
+        { "DSL0040", Model("5, 3", "PoolSequence(Activation.ReLU), Linear(2)"), "PoolSequence(Activation.ReLU)", "PoolSequence: pooling must be a value of SequencePooling or nameof(a member of that type)" },
+        { "DSL0004", Model("5, 3", "PoolSequence(nameof(Rate)), Linear(2)"), "PoolSequence(nameof(Rate))", "PoolSequence pooling needs a SequencePooling, but 'Rate' is of type 'double'" },
     };
 
     [Theory]

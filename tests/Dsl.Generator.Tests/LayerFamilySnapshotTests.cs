@@ -11,6 +11,8 @@ public class LayerFamilySnapshotTests
     [InlineData(nameof(LayerSources.Pooled2d), "PooledNet")]
     [InlineData(nameof(LayerSources.TextRecurrent), "TextRnn")]
     [InlineData(nameof(LayerSources.TinyTransformer), "TinyTransformer")]
+    [InlineData(nameof(LayerSources.Pooled1d), "Pooled1dNet")]
+    [InlineData(nameof(LayerSources.SequencePooled), "PooledText")]
     public void LayerFamily(string sourceName, string className)
     {
         var output = GeneratorHarness.Run(LayerSources.All[sourceName]);
@@ -23,6 +25,8 @@ public class LayerFamilySnapshotTests
     [InlineData(nameof(LayerSources.Pooled2d))]
     [InlineData(nameof(LayerSources.TextRecurrent))]
     [InlineData(nameof(LayerSources.TinyTransformer))]
+    [InlineData(nameof(LayerSources.Pooled1d))]
+    [InlineData(nameof(LayerSources.SequencePooled))]
     public void GeneratedCodeCompilesWithoutWarnings(string sourceName)
     {
         var output = GeneratorHarness.Run(LayerSources.All[sourceName]);

@@ -41,6 +41,49 @@ public class NumericalEquivalenceTests
         AssertEquivalent(LayerSources.TinyTransformer, "Samples.TinyTransformer", new TinyTransformerByHand(), () => randint(0, 100, [4, 12]),
             key => Regex.Replace(key.Replace("attend.body.attention1.", ""), @"\.(encoder1\.)?layer\.", ".").Replace(".encoder1.", ".").Replace("encoder1.layer.", "encoder1."));
 
+    [Fact]
+    public void Pooling1dMatchesHandWrittenModule() =>
+        AssertEquivalent(LayerSources.Pooled1d, "Samples.Pooled1dNet", new Pooled1dNetByHand(), () => randn(4, 2, 40));
+
+    [Fact]
+    public void SequencePoolingMatchesHandWrittenModule() =>
+        AssertEquivalent(LayerSources.SequencePooled, "Samples.PooledText", new PooledTextByHand(), () => randint(0, 200, [4, 16]),
+            key => key.Replace(".rnn.", "."));
+
+    /// <summary>Each pooling layer alone against TorchSharp's functional op, at the declared length and at another one.</summary>
+    [Theory]
+    [InlineData("MaxPool1d(3, Stride = 2, Padding = 1)")]
+    [InlineData("AvgPool1d(4, Stride = 3, Padding = 2)")]
+    [InlineData("AdaptiveAvgPool1d(5)")]
+    [InlineData("PoolSequence(SequencePooling.Mean)")]
+    [InlineData("PoolSequence(SequencePooling.Max)")]
+    public void PoolingMatchesTheFunctionalOp(string layer)
+    {
+        // 1-D pools read [channels, length]; sequence pooling reads [steps, features]. Either way the length is dimension 2 here.
+        var overSteps = layer.StartsWith("PoolSequence", StringComparison.Ordinal);
+        Func<Tensor, Tensor> reference = layer switch
+        {
+            "MaxPool1d(3, Stride = 2, Padding = 1)" => x => nn.functional.max_pool1d(x, 3, 2, 1),
+            "AvgPool1d(4, Stride = 3, Padding = 2)" => x => nn.functional.avg_pool1d(x, 4, 3, 2),
+            "AdaptiveAvgPool1d(5)" => x => nn.functional.adaptive_avg_pool1d(x, 5),
+            "PoolSequence(SequencePooling.Mean)" => x => nn.functional.adaptive_avg_pool1d(x.transpose(1, 2), 1).squeeze(-1),
+            _ => x => nn.functional.adaptive_max_pool1d(x.transpose(1, 2), 1).squeeze(-1),
+        };
+        var source = Sources.Usings + "namespace T;\n[Model(Input = new[] { " + (overSteps ? "17, 6" : "6, 17") + " })]\npublic partial class P\n{\n" +
+                     "    [" + layer + "] public partial Tensor Forward(Tensor x);\n}\n";
+        using var assembly = GeneratedAssembly.Compile(source);
+        using var model = assembly.Create("T.P");
+        using var scope = NewDisposeScope();
+        foreach (var length in new[] { 17, 23 })
+        {
+            var x = overSteps ? randn(4, length, 6) : randn(4, 6, length);
+            var expected = reference(x);
+            var actual = model.call(x);
+            Assert.Equal(expected.shape, actual.shape);
+            Assert.True(expected.allclose(actual, rtol: 1e-6, atol: 1e-7), $"{layer} at length {length}: max |difference| = {(expected - actual).abs().max().item<float>()}");
+        }
+    }
+
     private const string BidirectionalLstm = Sources.Usings + """
         namespace Samples;
 
@@ -145,6 +188,43 @@ public class NumericalEquivalenceTests
             h = nn.functional.avg_pool2d(nn.functional.silu(bn2.call(conv2.call(h))), 3, stride: 2, padding: 1);
             h = nn.functional.adaptive_avg_pool2d(nn.functional.adaptive_avg_pool2d(h, [6, 4]), [2, 2]);
             return nn.functional.softmax(fc1.call(h.flatten(1)), -1).MoveToOuterDisposeScope();
+        }
+    }
+
+    private sealed class Pooled1dNetByHand : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv1d conv1 = nn.Conv1d(2, 8, 3, padding: 1);
+        private readonly Conv1d conv2 = nn.Conv1d(8, 12, 3);
+        private readonly Linear fc1 = nn.Linear(12 * 3, 4);
+
+        public Pooled1dNetByHand() : base(nameof(Pooled1dNetByHand)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            using var scope = NewDisposeScope();
+            var h = nn.functional.max_pool1d(nn.functional.relu(conv1.call(x)), 2);
+            // The searched window, stride and padding at their defaults: 3, 2 and 1.
+            h = nn.functional.avg_pool1d(conv2.call(h), 3, 2, 1);
+            h = nn.functional.adaptive_avg_pool1d(nn.functional.max_pool1d(h, 3, 1, 1), 3);
+            return fc1.call(h.flatten(1)).MoveToOuterDisposeScope();
+        }
+    }
+
+    private sealed class PooledTextByHand : nn.Module<Tensor, Tensor>
+    {
+        private readonly Embedding embedding1 = nn.Embedding(200, 12);
+        private readonly GRU gru1 = nn.GRU(12, 8, batchFirst: true, bidirectional: true);
+        private readonly Linear fc1 = nn.Linear(16, 3);
+
+        public PooledTextByHand() : base(nameof(PooledTextByHand)) => RegisterComponents();
+
+        public override Tensor forward(Tensor tokens)
+        {
+            using var scope = NewDisposeScope();
+            var (steps, _) = gru1.call(embedding1.call(tokens));
+            // Max over time, the searched pooling's default: the largest value of each feature across the steps.
+            var pooled = nn.functional.adaptive_max_pool1d(steps.transpose(1, 2), 1).squeeze(-1);
+            return fc1.call(pooled).MoveToOuterDisposeScope();
         }
     }
 

@@ -253,6 +253,11 @@ internal static class DiagnosticDescriptors
         "{0} with {1} does not fit its {2} input: the output would be {3}",
         "Shrink the kernel or window, add Padding, or remove a downsampling layer before it.");
 
+    public static readonly DiagnosticDescriptor SequencePoolingWithoutSteps = Error(
+        "DSL0090", "Sequence pooling receives no steps",
+        "{0} pools the steps of a [length, features] sequence, but receives {1}, which has none; a recurrent layer before it needs Return = Sequence.All",
+        "A recurrent layer returns only its last state by default; set Return = Sequence.All so every step reaches the pooling, or drop the pooling.");
+
     public static readonly DiagnosticDescriptor HeadsDoNotDivideWidth = Error(
         "DSL0034", "Attention heads do not divide the embedding",
         "{0} splits its {1} input into {2} heads, but {3} {4} is not divisible by {2}",
@@ -372,7 +377,7 @@ internal static class DiagnosticDescriptors
         ConditionOnUnknownHyperparameter, ConditionOnLaterHyperparameter, ConditionOnNumericHyperparameter, ConditionValuesNotChoices,
         UnknownLayer, ArgumentOutOfRange, ArgumentOfWrongKind, UnknownMember, WrongMemberType, InvalidLayerName, DuplicateName,
         PaddingOverHalfWindow, OptionValueNotOffered, RecurrentDropoutNeedsLayers, PaddingIndexOutsideTable,
-        InputRankMismatch, WindowDoesNotFit, HeadsDoNotDivideWidth, SeveralInputsWithoutFuse, FusionBranchNotVector, FusionWidthsMayDiffer,
+        InputRankMismatch, WindowDoesNotFit, SequencePoolingWithoutSteps, HeadsDoNotDivideWidth, SeveralInputsWithoutFuse, FusionBranchNotVector, FusionWidthsMayDiffer,
         ResidualCannotProject, RepeatChangesShape,
         InvalidBlockSignature, UnknownBlock, BlockArgumentNotNameof, FuseNeedsTwoBranches, BlockUsedTwice, BlockCycle,
         StructureInWrappedBlock, FusionInputNotAvailable, WrappedBlockNeedsOneInput, UnusedBlock,

@@ -14,15 +14,10 @@ internal sealed class Conv1dLayer : LayerDefinition
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
-        if (!report.RequireRank(layer, input, 2, "[channels, length]")) return null;
+        if (!report.RequireRank(layer, input, 2, Pooling.Signal)) return null;
         var kernel = layer.Dim("kernel_size");
         var length = ShapeMath.SlidingWindow(input[1], kernel, layer.Dim("stride"), layer.Dim("padding"), layer.Dim("dilation"));
-        if (length.Value is <= 0)
-        {
-            report.Report(DiagnosticDescriptors.WindowDoesNotFit, layer, "kernel " + kernel.Display, ShapeMath.Describe(input), length.Display);
-            return null;
-        }
-        return [Dim.From(layer.Find("out_channels")!), length];
+        return Pooling.Fits(layer, input, [length], "kernel " + kernel.Display, report) ? [Dim.From(layer.Find("out_channels")!), length] : null;
     }
 
     public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Conv1d";

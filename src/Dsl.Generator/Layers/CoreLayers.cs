@@ -37,12 +37,12 @@ internal sealed class Conv2dLayer : LayerDefinition
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
-        if (!report.RequireRank(layer, input, 3, "[channels, height, width]")) return null;
+        if (!report.RequireRank(layer, input, 3, Pooling.Planes)) return null;
         var kernel = layer.Dim("kernel_size");
         var (stride, padding, dilation) = (layer.Dim("stride"), layer.Dim("padding"), layer.Dim("dilation"));
         var height = ShapeMath.SlidingWindow(input[1], kernel, stride, padding, dilation);
         var width = ShapeMath.SlidingWindow(input[2], kernel, stride, padding, dilation);
-        return Pooling.Fits(layer, input, height, width, "kernel " + kernel.Display, report)
+        return Pooling.Fits(layer, input, [height, width], "kernel " + kernel.Display, report)
             ? [Dim.From(layer.Find("out_channels")!), height, width]
             : null;
     }
@@ -58,10 +58,14 @@ internal sealed class Conv2dLayer : LayerDefinition
 /// <summary>Shared checks of sliding-window layers.</summary>
 internal static class Pooling
 {
-    public static bool Fits(LayerSpec layer, IReadOnlyList<Dim> input, Dim height, Dim width, string what, ShapeReporter report)
+    /// <summary>The input layouts of 1-D and 2-D convolution and pooling, as diagnostics name them.</summary>
+    public const string Signal = "[channels, length]", Planes = "[channels, height, width]";
+
+    /// <summary>Whether every output size is positive; reports the layer otherwise.</summary>
+    public static bool Fits(LayerSpec layer, IReadOnlyList<Dim> input, IReadOnlyList<Dim> sizes, string what, ShapeReporter report)
     {
-        if (height.Value is not <= 0 && width.Value is not <= 0) return true;
-        report.Report(DiagnosticDescriptors.WindowDoesNotFit, layer, what, ShapeMath.Describe(input), height.Display + "x" + width.Display);
+        if (sizes.All(size => size.Value is not <= 0)) return true;
+        report.Report(DiagnosticDescriptors.WindowDoesNotFit, layer, what, ShapeMath.Describe(input), string.Join("x", sizes.Select(d => d.Display)));
         return false;
     }
 
@@ -80,33 +84,33 @@ internal static class Pooling
         return ok;
     }
 
-    public static List<Dim>? InferWindow(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
+    /// <summary>[C, spatial...] pooled by the same window, stride and padding along each of the <paramref name="spatial"/> dimensions.</summary>
+    public static List<Dim>? InferWindow(LayerSpec layer, IReadOnlyList<Dim> input, int spatial, ShapeReporter report)
     {
-        if (!report.RequireRank(layer, input, 3, "[channels, height, width]")) return null;
+        if (!report.RequireRank(layer, input, spatial + 1, spatial == 1 ? Signal : Planes)) return null;
         var kernel = layer.Dim("kernel_size");
         var (stride, padding, dilation) = (layer.Dim("stride"), layer.Dim("padding"), Dim.Of(1));
-        var height = ShapeMath.SlidingWindow(input[1], kernel, stride, padding, dilation);
-        var width = ShapeMath.SlidingWindow(input[2], kernel, stride, padding, dilation);
-        return Fits(layer, input, height, width, "window " + kernel.Display, report) ? [input[0], height, width] : null;
+        var sizes = input.Skip(1).Select(size => ShapeMath.SlidingWindow(size, kernel, stride, padding, dilation)).ToList();
+        return Fits(layer, input, sizes, "window " + kernel.Display, report) ? [input[0], .. sizes] : null;
     }
 }
 
-/// <summary>A 2-D pooling layer over [C, H, W] with a square window, a stride and a padding: torch.nn.&lt;Name&gt;.</summary>
-internal abstract class WindowPoolingLayer : LayerDefinition
+/// <summary>
+/// torch.nn.&lt;Name&gt; (MaxPool1d, AvgPool2d, ...): pooling over [C, L] or [C, H, W] with one window size for every
+/// spatial dimension, a stride and a padding.
+/// </summary>
+/// <param name="name">The attribute's name, which is also TorchSharp's.</param>
+/// <param name="spatialDimensions">1 for [C, L] signals, 2 for [C, H, W] planes.</param>
+internal sealed class WindowPoolingLayer(string name, int spatialDimensions) : LayerDefinition
 {
+    public override string Name => name;
     public override string FieldPrefix => "pool";
     public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
-    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, report);
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, spatialDimensions, report);
     public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules." + Name;
 
     public override string Factory(LayerSpec layer, LayerShape shape) =>
         TypeNames.Nn + "." + Name + "(" + layer.Code("kernel_size") + ", stride: " + layer.Code("stride") + ", padding: " + layer.Code("padding") + ")";
-}
-
-/// <summary>torch.nn.MaxPool2d over [C, H, W].</summary>
-internal sealed class MaxPool2dLayer : WindowPoolingLayer
-{
-    public override string Name => "MaxPool2d";
 }
 
 /// <summary>torch.nn.Flatten: every dimension after the batch becomes one.</summary>

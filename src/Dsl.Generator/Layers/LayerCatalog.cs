@@ -10,12 +10,12 @@ internal static class LayerCatalog
     {
         new LinearLayer(),
         new Conv2dLayer(),
-        new MaxPool2dLayer(),
+        new WindowPoolingLayer("MaxPool2d", 2),
         new FlattenLayer(),
         new DropoutLayer(),
         new ActivateLayer(),
         new Conv1dLayer(),
-        new AvgPool2dLayer(),
+        new WindowPoolingLayer("AvgPool2d", 2),
         new AdaptiveAvgPool2dLayer(),
         new BatchNorm1dLayer(),
         new BatchNorm2dLayer(),
@@ -28,6 +28,10 @@ internal static class LayerCatalog
         new FuseLayer(),
         new ResidualLayer(),
         new RepeatLayer(),
+        new WindowPoolingLayer("MaxPool1d", 1),
+        new WindowPoolingLayer("AvgPool1d", 1),
+        new AdaptiveAvgPool1dLayer(),
+        new PoolSequenceLayer(),
     }.ToDictionary(d => d.Name);
 
     public static LayerDefinition? Find(string name) => ByName.TryGetValue(name, out var definition) ? definition : null;

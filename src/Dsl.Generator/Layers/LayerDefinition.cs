@@ -6,7 +6,8 @@ namespace Dsl.Generator.Layers;
 
 /// <summary>
 /// One layer kind, self-contained: how its attribute's arguments are read, what shape it produces, and the code
-/// that builds and applies it. Adding a layer means adding one subclass and listing it in <see cref="LayerCatalog"/>.
+/// that builds and applies it. Adding a layer means adding one subclass (or one more instance of a shared one, such as
+/// <see cref="WindowPoolingLayer"/>) and listing it in <see cref="LayerCatalog"/>.
 /// </summary>
 internal abstract class LayerDefinition
 {

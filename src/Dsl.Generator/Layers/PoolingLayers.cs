@@ -3,10 +3,40 @@ using Dsl.Generator.Model;
 
 namespace Dsl.Generator.Layers;
 
-/// <summary>torch.nn.AvgPool2d over [C, H, W]; reads and checks its window like MaxPool2d.</summary>
-internal sealed class AvgPool2dLayer : WindowPoolingLayer
+/// <summary>torch.nn.AdaptiveAvgPool1d: any [C, L] becomes [C, output_size].</summary>
+internal sealed class AdaptiveAvgPool1dLayer : LayerDefinition
 {
-    public override string Name => "AvgPool2d";
+    public override string Name => "AdaptiveAvgPool1d";
+    public override string FieldPrefix => "avgpool";
+    public override bool Read(LayerReader r) => r.Size("output_size", 0);
+
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
+        report.RequireRank(layer, input, 2, Pooling.Signal) ? [input[0], layer.Dim("output_size")] : null;
+
+    public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.AdaptiveAvgPool1d";
+    public override string Factory(LayerSpec layer, LayerShape shape) => TypeNames.Nn + ".AdaptiveAvgPool1d(" + layer.Code("output_size") + ")";
+}
+
+/// <summary>Mean or max over the steps of a [L, F] sequence, giving [F]: <c>Dsl.Layers.SequencePool</c>.</summary>
+internal sealed class PoolSequenceLayer : LayerDefinition
+{
+    public override string Name => "PoolSequence";
+    public override string FieldPrefix => "pool";
+    public override bool Read(LayerReader r) => r.EnumValue("pooling", r.Positional(0), TypeNames.SequencePoolingEnum);
+
+    public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
+    {
+        if (input.Count == 1)
+        {
+            // The usual slip: a recurrent layer left at its default Return = Sequence.Last has already reduced the steps.
+            report.Report(DiagnosticDescriptors.SequencePoolingWithoutSteps, layer, ShapeMath.Describe(input));
+            return null;
+        }
+        return report.RequireRank(layer, input, 2, "[length, features]") ? [input[1]] : null;
+    }
+
+    public override string FieldType(LayerSpec layer) => "global::Dsl.Layers.SequencePool";
+    public override string Factory(LayerSpec layer, LayerShape shape) => "new global::Dsl.Layers.SequencePool(" + layer.Code("pooling") + ")";
 }
 
 /// <summary>torch.nn.AdaptiveAvgPool2d: any [C, H, W] becomes [C, height, width].</summary>
@@ -28,7 +58,7 @@ internal sealed class AdaptiveAvgPool2dLayer : LayerDefinition
     }
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
-        report.RequireRank(layer, input, 3, "[channels, height, width]")
+        report.RequireRank(layer, input, 3, Pooling.Planes)
             ? [input[0], Dim.From(layer.Find("height")!), Dim.From(layer.Find("width")!)]
             : null;
 

@@ -17,6 +17,9 @@ internal static class ShapeMath
             // Negative numerators floor as in PyTorch, so an input that is too small shows as a size <= 0.
             return Dim.Of((numerator < 0 ? -((-numerator + st - 1) / st) : numerator / st) + 1);
         }
+        // A "same" window (stride 1, padding that makes up for the kernel) keeps any size, so the size stays provably equal.
+        if (kernel.Value is { } k1 && stride.Value == 1 && padding.Value is { } p1 && dilation.Value is { } d1 && 2 * p1 == d1 * (k1 - 1))
+            return size;
         var kernelCode = dilation.Value == 1 ? kernel.Code : "(" + dilation.Code + " * (" + kernel.Code + " - 1L) + 1L)";
         var paddingCode = padding.Value is { } constantPadding ? Dim.Of(2 * constantPadding).Code : "2L * " + padding.Code;
         var code = "((" + size.Code + " + " + paddingCode + " - " + kernelCode + ") / " + stride.Code + " + 1L)";

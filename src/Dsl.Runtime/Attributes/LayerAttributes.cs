@@ -54,11 +54,11 @@ public abstract class ConvolutionAttribute : LayerAttribute
 /// <summary>A 2-D convolution over [C, H, W] inputs.</summary>
 public sealed class Conv2dAttribute(object outChannels, object kernelSize) : ConvolutionAttribute(outChannels, kernelSize);
 
-/// <summary>2-D max pooling over [C, H, W] inputs.</summary>
-public sealed class MaxPool2dAttribute : LayerAttribute
+/// <summary>The arguments every windowed pooling layer shares: one window size for each spatial dimension, a stride and a padding.</summary>
+public abstract class WindowPoolingAttribute : LayerAttribute
 {
-    /// <summary>Max pooling with a square window of <paramref name="kernelSize"/> (a constant or a <c>nameof</c>); the stride defaults to the window.</summary>
-    public MaxPool2dAttribute(object kernelSize) { KernelSize = kernelSize; }
+    /// <summary>Pooling with a window of <paramref name="kernelSize"/> (a constant or a <c>nameof</c>; square in 2-D); the stride defaults to the window.</summary>
+    protected WindowPoolingAttribute(object kernelSize) { KernelSize = kernelSize; }
 
     /// <summary>Window size: a constant or the name of an int member.</summary>
     public object KernelSize { get; }
@@ -66,9 +66,15 @@ public sealed class MaxPool2dAttribute : LayerAttribute
     /// <summary>Stride: a constant or the name of an int member; when not set, the window size.</summary>
     public object? Stride { get; set; }
 
-    /// <summary>Implicit negative-infinity padding on both sides: a constant (default 0) or the name of an int member.</summary>
+    /// <summary>
+    /// Implicit padding on both sides, at most half the window: a constant (default 0) or the name of an int member. Max
+    /// pooling pads with negative infinity; average pooling pads with zeros and counts them in the average, as PyTorch does by default.
+    /// </summary>
     public object? Padding { get; set; }
 }
+
+/// <summary>2-D max pooling over [C, H, W] inputs.</summary>
+public sealed class MaxPool2dAttribute(object kernelSize) : WindowPoolingAttribute(kernelSize);
 
 /// <summary>Flattens every dimension after the batch dimension into one.</summary>
 public sealed class FlattenAttribute : LayerAttribute { }

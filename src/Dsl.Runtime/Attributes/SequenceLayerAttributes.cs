@@ -4,6 +4,7 @@ namespace Dsl;
 // layout the underlying TorchSharp module uses. Input sizes are inferred like everywhere else.
 
 /// <summary>What a recurrent layer returns.</summary>
+/// <remarks>For the mean or the maximum over every step, return <see cref="All"/> and follow with <see cref="PoolSequenceAttribute"/>.</remarks>
 public enum Sequence
 {
     /// <summary>The final hidden state of the last layer, [hidden] (both directions side by side when bidirectional).</summary>
@@ -95,4 +96,29 @@ public sealed class TransformerEncoderLayerAttribute : LayerAttribute
 
     /// <summary>The feed-forward activation: <see cref="Dsl.Activation.ReLU"/> or <see cref="Dsl.Activation.GELU"/>, the two TorchSharp offers.</summary>
     public Activation Activation { get; set; } = Activation.ReLU;
+}
+
+/// <summary>How <see cref="PoolSequenceAttribute"/> reduces the steps of a sequence to one vector.</summary>
+public enum SequencePooling
+{
+    /// <summary>The mean over every step of each feature.</summary>
+    Mean,
+    /// <summary>The maximum over every step of each feature ("max over time").</summary>
+    Max,
+}
+
+/// <summary>Pools a [length, features] sequence over its steps into [features]: the mean or the maximum over time.</summary>
+/// <remarks>
+/// It reads the layout every sequence layer produces: a recurrent layer with <c>Return = Sequence.All</c>, self-attention,
+/// a transformer encoder layer or an embedding. Every step counts, padding tokens included; the pooling itself does not depend on the
+/// length. After a <see cref="Conv1dAttribute"/>, whose output is [channels, length], pool
+/// over the length with <c>[AdaptiveAvgPool1d(1), Flatten]</c> or a <see cref="MaxPool1dAttribute"/> instead.
+/// </remarks>
+public sealed class PoolSequenceAttribute : LayerAttribute
+{
+    /// <summary>Pools with <paramref name="pooling"/>: a <see cref="SequencePooling"/> value or the name of a SequencePooling member, which makes it searchable.</summary>
+    public PoolSequenceAttribute(object pooling) { Pooling = pooling; }
+
+    /// <summary>The pooling, or the name of the member that holds it.</summary>
+    public object Pooling { get; }
 }

@@ -5,21 +5,25 @@ namespace Dsl;
 /// <summary>A 1-D convolution over [C, L] inputs.</summary>
 public sealed class Conv1dAttribute(object outChannels, object kernelSize) : ConvolutionAttribute(outChannels, kernelSize);
 
-/// <summary>2-D average pooling over [C, H, W] inputs.</summary>
-public sealed class AvgPool2dAttribute : LayerAttribute
+/// <summary>1-D max pooling over [C, L] inputs, such as a <see cref="Conv1dAttribute"/>'s output.</summary>
+public sealed class MaxPool1dAttribute(object kernelSize) : WindowPoolingAttribute(kernelSize);
+
+/// <summary>1-D average pooling over [C, L] inputs, such as a <see cref="Conv1dAttribute"/>'s output.</summary>
+public sealed class AvgPool1dAttribute(object kernelSize) : WindowPoolingAttribute(kernelSize);
+
+/// <summary>1-D adaptive average pooling: any [C, L] input becomes [C, outputSize].</summary>
+/// <remarks><c>[AdaptiveAvgPool1d(1), Flatten]</c> is global average pooling over the length, whatever the length is.</remarks>
+public sealed class AdaptiveAvgPool1dAttribute : LayerAttribute
 {
-    /// <summary>Average pooling with a square window of <paramref name="kernelSize"/> (a constant or a <c>nameof</c>); the stride defaults to the window.</summary>
-    public AvgPool2dAttribute(object kernelSize) { KernelSize = kernelSize; }
+    /// <summary>Pools every channel to <paramref name="outputSize"/> values (a constant or a <c>nameof</c>).</summary>
+    public AdaptiveAvgPool1dAttribute(object outputSize) { OutputSize = outputSize; }
 
-    /// <summary>Window size: a constant or the name of an int member.</summary>
-    public object KernelSize { get; }
-
-    /// <summary>Stride: a constant or the name of an int member; when not set, the window size.</summary>
-    public object? Stride { get; set; }
-
-    /// <summary>Implicit zero padding on both sides, counted in the average as PyTorch does by default: a constant (default 0) or the name of an int member.</summary>
-    public object? Padding { get; set; }
+    /// <summary>Output length: a constant or the name of an int member.</summary>
+    public object OutputSize { get; }
 }
+
+/// <summary>2-D average pooling over [C, H, W] inputs.</summary>
+public sealed class AvgPool2dAttribute(object kernelSize) : WindowPoolingAttribute(kernelSize);
 
 /// <summary>2-D adaptive average pooling: any [C, H, W] input becomes [C, height, width].</summary>
 public sealed class AdaptiveAvgPool2dAttribute : LayerAttribute

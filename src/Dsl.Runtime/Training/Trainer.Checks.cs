@@ -1,3 +1,4 @@
+using Dsl.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,7 +34,6 @@ public sealed partial class Trainer
     /// </summary>
     private long[] CheckDataAgainstModel(ModelAdapter model, Losses losses, TensorDataset data, string role, long[]? knownOutput = null)
     {
-        CheckInputShape(model, data.SampleShapes, $"the {role}'s inputs");
         var wasTraining = model.Module.training;
         model.Module.eval();
         long[] outputShape;
@@ -47,6 +47,11 @@ public sealed partial class Trainer
             try
             {
                 output = model.Forward(inputs);
+            }
+            catch (InputShapeException e)
+            {
+                // The generated model's own message, as a direct call on the whole dataset would give it, and which dataset it was.
+                throw new InputShapeException(e.Method, e.Input, e.Expected, [data.Count, .. e.Actual.Skip(1)], $"the {role}", e);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -64,16 +69,6 @@ public sealed partial class Trainer
             throw new ArgumentException($"{model.Name} gives outputs shaped {Shapes.FormatBatch(knownOutput)} on the training set but {Shapes.FormatBatch(outputShape)} on the {role}.", nameof(data));
         CheckLabels(model, losses, data, outputShape, role);
         return outputShape;
-    }
-
-    /// <summary>Compares against a generated model's declared input shape; <paramref name="what"/> names the inputs, for example "the training set's inputs".</summary>
-    private static void CheckInputShape(ModelAdapter model, IReadOnlyList<long[]> sampleShapes, string what)
-    {
-        if (model.Info.InputShape is not { } expected || sampleShapes.Count != 1) return;
-        if (!sampleShapes[0].SequenceEqual(expected))
-            throw new ArgumentException(
-                $"{model.Name} expects inputs shaped {Shapes.FormatBatch(expected)}, but {what} are shaped {Shapes.FormatBatch(sampleShapes[0])}.",
-                "data");
     }
 
     private static void CheckLabels(ModelAdapter model, Losses losses, TensorDataset data, long[] outputShape, string role)

@@ -27,7 +27,6 @@ public sealed partial class Trainer
         ArgumentNullException.ThrowIfNull(inputs);
         var adapter = ModelAdapter.From(model);
         if (inputs.shape.Length == 0) throw new ArgumentException("Inputs must be batch-first, but are a scalar.", nameof(inputs));
-        CheckInputShape(adapter, [inputs.shape[1..]], "the given inputs");
         model.to(Device);
         model.eval();
         using var noGrad = no_grad();

@@ -82,6 +82,39 @@ internal static class LayerSources
         }
         """;
 
+    /// <summary>1-D max, average and adaptive pooling after convolutions; the average pool's window, stride and padding are searched.</summary>
+    public const string Pooled1d = Sources.Usings + """
+        namespace Samples;
+
+        [Model(Input = new[] { 2, 40 }, Outputs = 4)]
+        public partial class Pooled1dNet
+        {
+            [Hyperparameter(2, 4, Default = 3)] public partial int Window { get; }
+            [Hyperparameter(1, 3, Default = 2)] public partial int Step { get; }
+            [Hyperparameter(0, 1, Default = 1)] public partial int Pad { get; }
+            [Hyperparameter(2, 6, Default = 3)] public partial int Bins { get; }
+
+            [Conv1d(8, 3, Padding = 1), Activate(Activation.ReLU), MaxPool1d(2)]
+            [Conv1d(12, 3), AvgPool1d(nameof(Window), Stride = nameof(Step), Padding = nameof(Pad))]
+            [MaxPool1d(3, Stride = 1, Padding = 1), AdaptiveAvgPool1d(nameof(Bins)), Flatten, Linear(4)]
+            public partial Tensor Forward(Tensor signal);
+        }
+        """;
+
+    /// <summary>A bidirectional GRU's every step, pooled over time by a searchable mean or max.</summary>
+    public const string SequencePooled = Sources.Usings + """
+        namespace Samples;
+
+        [Model(Input = new[] { 16 }, Outputs = 3)]
+        public partial class PooledText
+        {
+            [Hyperparameter(Default = SequencePooling.Max)] public partial SequencePooling Pooling { get; }
+
+            [Embedding(200, 12), GRU(8, Bidirectional = true, Return = Sequence.All), PoolSequence(nameof(Pooling)), Linear(3)]
+            public partial Tensor Forward(Tensor tokens);
+        }
+        """;
+
     /// <summary>Every source above, by name, for theories.</summary>
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
@@ -89,5 +122,7 @@ internal static class LayerSources
         [nameof(Pooled2d)] = Pooled2d,
         [nameof(TextRecurrent)] = TextRecurrent,
         [nameof(TinyTransformer)] = TinyTransformer,
+        [nameof(Pooled1d)] = Pooled1d,
+        [nameof(SequencePooled)] = SequencePooled,
     };
 }

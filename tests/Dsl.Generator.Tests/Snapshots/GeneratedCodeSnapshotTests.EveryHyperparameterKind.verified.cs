@@ -52,6 +52,7 @@ partial class Kinds : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
+        global::Dsl.Layers.InputShapes.Require(x, "Kinds.Forward", "x", 8L);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = fc1.call(x);
         h = act1.call(h);

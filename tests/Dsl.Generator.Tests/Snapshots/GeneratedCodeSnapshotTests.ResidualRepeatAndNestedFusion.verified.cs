@@ -100,6 +100,7 @@ partial class Structures : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor x)
     {
+        global::Dsl.Layers.InputShapes.Require(x, "Structures.Forward", "x", 3L, 16L, 16L);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = stem.call(x);
         h = body.call(h);

@@ -62,6 +62,7 @@ partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image)
     {
+        global::Dsl.Layers.InputShapes.Require(image, "FashionCnn.Forward", "image", 1L, 28L, 28L);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = conv1.call(image);
         h = act1.call(h);

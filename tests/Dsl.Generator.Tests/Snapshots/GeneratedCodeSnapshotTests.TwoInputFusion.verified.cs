@@ -72,6 +72,8 @@ partial class ImageAndTable : global::TorchSharp.torch.nn.Module<global::TorchSh
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image, global::TorchSharp.torch.Tensor table)
     {
+        global::Dsl.Layers.InputShapes.Require(image, "ImageAndTable.Forward", "image", 1L, 28L, 28L);
+        global::Dsl.Layers.InputShapes.Require(table, "ImageAndTable.Forward", "table", 12L);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = fusion1.call(new[] { ImageBranch(image), TableBranch(table) });
         h = fc1.call(h);

@@ -64,6 +64,7 @@ partial class PooledNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor image)
     {
+        global::Dsl.Layers.InputShapes.Require(image, "PooledNet.Forward", "image", 3L, global::Dsl.Layers.InputShapes.Any, global::Dsl.Layers.InputShapes.Any);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = conv1.call(image);
         h = bn1.call(h);

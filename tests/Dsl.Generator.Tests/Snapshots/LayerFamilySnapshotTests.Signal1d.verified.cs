@@ -60,6 +60,7 @@ partial class SignalNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor signal)
     {
+        global::Dsl.Layers.InputShapes.Require(signal, "SignalNet.Forward", "signal", 3L, 64L);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = conv1.call(signal);
         h = bn1.call(h);

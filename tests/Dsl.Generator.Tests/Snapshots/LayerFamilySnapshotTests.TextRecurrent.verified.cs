@@ -47,6 +47,7 @@ partial class TextRnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor tokens)
     {
+        global::Dsl.Layers.InputShapes.Require(tokens, "TextRnn.Forward", "tokens", global::Dsl.Layers.InputShapes.Any);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = embedding1.call(tokens);
         h = gru1.call(h);

@@ -57,6 +57,7 @@ partial class TinyTransformer : global::TorchSharp.torch.nn.Module<global::Torch
 
     public partial global::TorchSharp.torch.Tensor Forward(global::TorchSharp.torch.Tensor tokens)
     {
+        global::Dsl.Layers.InputShapes.Require(tokens, "TinyTransformer.Forward", "tokens", 12L);
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var h = embedding1.call(tokens);
         h = attend.call(h);

@@ -18,6 +18,19 @@ public partial class SearchedWindowNet
     public partial Tensor Forward(Tensor image);
 }
 
+/// <summary>A generated 1-D CNN whose pooling windows, stride and padding are hyperparameters.</summary>
+[Model(Input = new[] { 2, 30 }, Outputs = 3)]
+public partial class SearchedWindow1dNet
+{
+    [Hyperparameter(2, 3, Default = 2)] public partial int Window { get; }
+    [Hyperparameter(1, 2, Default = 1)] public partial int Step { get; }
+    [Hyperparameter(0, 1, Default = 0)] public partial int Pad { get; }
+
+    [Conv1d(4, 3), MaxPool1d(nameof(Window), Stride = nameof(Step), Padding = nameof(Pad)), AvgPool1d(nameof(Window), Padding = nameof(Pad))]
+    [Flatten, Linear(3)]
+    public partial Tensor Forward(Tensor signal);
+}
+
 [Collection(Training.TorchTrainingCollection.Name)]
 public sealed class SearchedWindowTests
 {
@@ -48,5 +61,26 @@ public sealed class SearchedWindowTests
         var pooled = (convolved - window) / window + 1;
         var linear = model.named_modules().Select(m => m.module).OfType<TorchSharp.Modules.Linear>().Single();
         Assert.Equal(4L * pooled * pooled, linear.in_features);
+    }
+
+    [Theory]
+    [InlineData(2, 1, 0)]
+    [InlineData(2, 2, 1)]
+    [InlineData(3, 1, 1)]
+    [InlineData(3, 2, 0)]
+    public void One_dimensional_pooling_windows_build_and_run_with_the_sizes_computed_in_the_constructor(int window, int step, int pad)
+    {
+        var hyperparameters = new SearchedWindow1dNet.Hyperparameters { Window = window, Step = step, Pad = pad };
+        using var model = Trainer.CreateModel<SearchedWindow1dNet, SearchedWindow1dNet.Hyperparameters>(hyperparameters, seed: 0);
+        using var input = randn(2, 2, 30);
+
+        using var output = model.call(input);
+
+        Assert.Equal(new long[] { 2, 3 }, output.shape);
+        // PyTorch's formula, computed here independently of the generator; the average pool steps by its window.
+        var maxPooled = (28 + 2 * pad - window) / step + 1;
+        var averaged = (maxPooled + 2 * pad - window) / window + 1;
+        var linear = model.named_modules().Select(m => m.module).OfType<TorchSharp.Modules.Linear>().Single();
+        Assert.Equal(4L * averaged, linear.in_features);
     }
 }
