@@ -262,7 +262,8 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
             return new StudyRead(null, [], problem) { IsUsageError = true };
         try
         {
-            await using var storage = Dsl.Studies.StudyStorage.Open(text);
+            // Read-only: a study the user may read but not write (mode 0444, a shared folder) still shows.
+            await using var storage = Dsl.Studies.StudyStorage.Open(text, readOnly: true);
             var studies = await storage.GetStudiesAsync(cancellationToken);
             var summary = studies.FirstOrDefault(s => s.Name == name);
             if (summary is null)

@@ -12,6 +12,10 @@ internal sealed class CountingStudyStorage(IStudyStorage inner) : IStudyStorage
     private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
     private int recordsRead;
 
+    public string Location => inner.Location;
+
+    public bool IsPersistent => inner.IsPersistent;
+
     public IReadOnlyDictionary<string, int> Calls => calls;
 
     public int TotalCalls => calls.Values.Sum();
@@ -43,7 +47,7 @@ internal sealed class CountingStudyStorage(IStudyStorage inner) : IStudyStorage
     public Task ReportIntermediateValueAsync(string study, int trial, int step, double value, CancellationToken cancellationToken = default) =>
         Count(inner.ReportIntermediateValueAsync(study, trial, step, value, cancellationToken));
 
-    public Task SetTrialAttributeAsync(string study, int trial, string key, string value, CancellationToken cancellationToken = default) =>
+    public Task SetTrialAttributeAsync(string study, int trial, string key, string? value, CancellationToken cancellationToken = default) =>
         Count(inner.SetTrialAttributeAsync(study, trial, key, value, cancellationToken));
 
     public Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default) =>

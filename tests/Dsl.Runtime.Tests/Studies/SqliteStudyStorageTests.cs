@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dsl.Search.Trials;
 using Dsl.Studies;
+using Dsl.Studies.Sqlite;
 using Microsoft.Data.Sqlite;
 using static Dsl.Runtime.Tests.Studies.StudyTestKit;
 
@@ -117,7 +118,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
         });
 
         using var connection = Connect();
-        Assert.Equal(1L, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(2L, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         var parameters = new Dictionary<string, (string, string)>();
         using (var command = new SqliteCommand("SELECT name, kind, value FROM trial_params", connection))
@@ -186,15 +187,15 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
     [Fact]
     public async Task A_missing_folder_is_a_clear_error()
     {
-        await using var storage = new SqliteStudyStorage(Path.Combine(Path.GetTempPath(), $"dsl-missing-{Guid.NewGuid():N}", "study.db"));
+        await using var storage = Storage.Sqlite(Path.Combine(Path.GetTempPath(), $"dsl-missing-{Guid.NewGuid():N}", "study.db"));
 
         var error = await Assert.ThrowsAsync<StudyStorageException>(() => storage.GetStudiesAsync());
 
         Assert.Contains("Cannot open or create the study store", error.Message);
     }
 
-    private SqliteStudyStorage Open(WorkerProcess? process = null) =>
-        new(file.Path, new SqliteStudyStorageOptions { Time = Time, Process = process ?? WorkerProcess.Current });
+    private IStudyStorage Open(WorkerProcess? process = null) =>
+        Storage.Sqlite(file.Path, new SqliteStudyStorageOptions { Time = Time, Process = process ?? WorkerProcess.Current });
 
     private SqliteConnection Connect()
     {

@@ -87,7 +87,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         var enqueued = await WarmStart.EnqueueAsync(storage, study, space, options.Enqueue, CancellationToken.None);
         var before = await storage.GetTrialsAsync(study, CancellationToken.None);
         progress.SweepStarted(new SweepStart(
-            study, Describe(storage), metricName, Direction, options.Trials, TrialBudget.Count(before), options.Jobs, epochs,
+            study, storage.Location, metricName, Direction, options.Trials, TrialBudget.Count(before), options.Jobs, epochs,
             sampler.GetType().Name, pruner is null or NopPruner ? "none" : pruner.GetType().Name, recovered, enqueued));
 
         // Parallel jobs share the CPU: each gets its share of libtorch's intra-op threads instead of all of them fighting.
@@ -439,13 +439,6 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
     private static void Wait(Task task) => task.GetAwaiter().GetResult();
 
     private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Describe(IStudyStorage storage) => storage switch
-    {
-        SqliteStudyStorage sqlite => sqlite.FilePath,
-        InMemoryStudyStorage => "in memory",
-        _ => storage.GetType().Name,
-    };
 
     /// <summary>A trial's seed: a mix of the sweep's seed and the trial number, so neighbouring trials get unrelated streams.</summary>
     internal static int TrialSeed(int seed, int number)
