@@ -37,7 +37,7 @@ internal sealed class SqliteDataSource : DbDataSource
         {
             try
             {
-                await connection.OpenAsync(cancellationToken);
+                await SetUpAsync(connection, cancellationToken);
             }
             catch (SqliteException e) when (e.SqliteErrorCode == CantOpen && options.ReadOnly && connectionString == writable && File.Exists(path))
             {
@@ -47,21 +47,32 @@ internal sealed class SqliteDataSource : DbDataSource
                 await connection.DisposeAsync();
                 connectionString = Build(path, options, immutable: true);
                 connection = new SqliteConnection(connectionString);
-                await connection.OpenAsync(cancellationToken);
+                await SetUpAsync(connection, cancellationToken);
             }
-            await using var pragma = connection.CreateCommand();
-            var busy = (long)options.BusyTimeout.TotalMilliseconds;
-            // Read-only connections change no setting of the file: synchronous and foreign keys only matter to writers.
-            pragma.CommandText = options.ReadOnly
-                ? string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busy};")
-                : string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busy}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    private async Task SetUpAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        var busy = (long)options.BusyTimeout.TotalMilliseconds;
+        // Read-only connections change no setting of the file: synchronous and foreign keys only matter to writers.
+        pragma.CommandText = options.ReadOnly
+            ? string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busy};")
+            : string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busy}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        if (options.ReadOnly)
+        {
+            // SQLite opens lazily: only a first read shows whether the file can be read as it is.
+            pragma.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+            await pragma.ExecuteScalarAsync(cancellationToken);
         }
     }
 
