@@ -4,6 +4,7 @@ using Dsl.Runtime.Tests.Sweeps;
 using Dsl.Runtime.Tests.Training;
 using Dsl.Studies;
 using Dsl.Studies.Sqlite;
+using Dsl.CommandLine;
 using Dsl.Sweeps;
 using Microsoft.Data.Sqlite;
 

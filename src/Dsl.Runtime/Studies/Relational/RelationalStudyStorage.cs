@@ -37,6 +37,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
     private readonly SemaphoreSlim initGate = new(1, 1);
     private readonly ConcurrentDictionary<string, SearchSpace> spaces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FinishedTrialCache> caches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Id, StudyDirection Direction)> studyIds = new(StringComparer.Ordinal);
     private volatile bool initialized;
     private bool revisioned;
 
@@ -520,11 +521,14 @@ public sealed class RelationalStudyStorage : IStudyStorage
     private async Task<(long Id, StudyDirection Direction)> FindStudyAsync(
         StoreTransaction tx, string study, bool lockRow, CancellationToken cancellationToken)
     {
+        // Studies are never renamed or deleted, so a known one is read again only to take its row lock.
+        if ((!lockRow || dialect.LockStudyRowClause.Length == 0) && studyIds.TryGetValue(study, out var known))
+            return known;
         await using var rows = await tx.QueryAsync(
             "SELECT study_id, direction FROM studies WHERE name = @name" + (lockRow ? dialect.LockStudyRowClause : ""), cancellationToken, ("@name", study));
-        return await rows.ReadAsync(cancellationToken)
-            ? (rows.Long(0), ParseDirection(rows.Text(1)))
-            : throw new StudyStorageException(StudyMessages.NoStudy(study, where));
+        if (!await rows.ReadAsync(cancellationToken))
+            throw new StudyStorageException(StudyMessages.NoStudy(study, where));
+        return studyIds[study] = (rows.Long(0), ParseDirection(rows.Text(1)));
     }
 
     private async Task<(long Id, TrialState State)> FindTrialAsync(
@@ -565,19 +569,16 @@ public sealed class RelationalStudyStorage : IStudyStorage
     private static async Task InsertParametersAsync(
         StoreTransaction tx, long trialId, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken)
     {
-        var (insert, columns) = tx.Prepare("INSERT INTO trial_params (trial_id, name, kind, value) VALUES (@trial, @name, @kind, @value)",
+        await using var insert = tx.Prepare("INSERT INTO trial_params (trial_id, name, kind, value) VALUES (@trial, @name, @kind, @value)",
             "@trial", "@name", "@kind", "@value");
-        await using (insert)
+        insert.Parameters[0].Value = trialId;
+        foreach (var (name, value) in parameters)
         {
-            columns[0].Value = trialId;
-            foreach (var (name, value) in parameters)
-            {
-                var (kind, text) = ParameterColumns.Write(value);
-                columns[1].Value = name;
-                columns[2].Value = kind;
-                columns[3].Value = text;
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
+            var (kind, text) = ParameterColumns.Write(value);
+            insert.Parameters[1].Value = name;
+            insert.Parameters[2].Value = kind;
+            insert.Parameters[3].Value = text;
+            await insert.ExecuteAsync(cancellationToken);
         }
     }
 

@@ -35,21 +35,21 @@ internal sealed class StoreTransaction(DbConnection connection, DbTransaction tr
         }
     }
 
-    /// <summary>A statement to run many times with changing values: set the returned parameters, then execute.</summary>
-    public (DbCommand Command, DbParameter[] Parameters) Prepare(string sql, params string[] names)
+    /// <summary>A statement to run many times with changing values: set its parameters, then execute it.</summary>
+    public Statement Prepare(string sql, params string[] names)
     {
-        var command = Command(sql, []);
-        return (command, names.Select(name => Add(command, name, null)).ToArray());
+        var command = Command(sql, [], count: false);
+        return new Statement(command, names.Select(name => Add(command, name, null)).ToArray(), statistics);
     }
 
-    private DbCommand Command(string sql, (string Name, object? Value)[] parameters)
+    private DbCommand Command(string sql, (string Name, object? Value)[] parameters, bool count = true)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
             Add(command, name, value);
-        statistics.Statement();
+        if (count) statistics.Statement();
         return command;
     }
 
@@ -61,6 +61,20 @@ internal sealed class StoreTransaction(DbConnection connection, DbTransaction tr
         command.Parameters.Add(parameter);
         return parameter;
     }
+}
+
+/// <summary>A prepared statement: its parameters in the order they were named, and each execution counted.</summary>
+internal sealed class Statement(DbCommand command, DbParameter[] parameters, StoreStatistics statistics) : IAsyncDisposable
+{
+    public IReadOnlyList<DbParameter> Parameters => parameters;
+
+    public Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        statistics.Statement();
+        return command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => command.DisposeAsync();
 }
 
 /// <summary>The rows of a query; columns are read through <c>Convert</c>, so a database may return an integer as <c>int</c> or <c>long</c>.</summary>
