@@ -33,9 +33,9 @@ public sealed class FolderArtifactStore : IArtifactStore
     {
         ArgumentNullException.ThrowIfNull(write);
         var path = PathOf(trial, name);
-        Directory.CreateDirectory(TrialFolder(trial));
         // Companions of an earlier save must not outlive it next to the new main file.
         Delete(trial, name);
+        Directory.CreateDirectory(TrialFolder(trial));
         try
         {
             write(path);
