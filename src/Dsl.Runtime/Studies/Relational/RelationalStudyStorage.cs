@@ -172,7 +172,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
     /// <inheritdoc />
     public Task<int> EnqueueTrialAsync(string study, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken = default)
     {
-        var normalized = ParameterCodec.Normalize(parameters, Space(study), study);
+        var normalized = StoredParameters.Normalize(parameters, Space(study), study);
         return WriteAsync(async tx =>
         {
             var (studyId, _) = await FindStudyAsync(tx, study, lockRow: true, cancellationToken);
@@ -220,7 +220,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
             {
                 var history = await LoadTrialsAsync(tx, studyId, study, null, cancellationToken);
                 number = history.Count == 0 ? 0 : history[^1].Number + 1;
-                var sampled = ParameterCodec.Normalize(sampler(number, history), Space(study), study);
+                var sampled = StoredParameters.Normalize(sampler(number, history), Space(study), study);
                 trialId = await InsertTrialAsync(tx, studyId, number, TrialState.Running, null, 0, cancellationToken);
                 await InsertParametersAsync(tx, trialId, sampled, cancellationToken);
                 parameters = sampled;
@@ -574,7 +574,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
         insert.Parameters[0].Value = trialId;
         foreach (var (name, value) in parameters)
         {
-            var (kind, text) = ParameterColumns.Write(value);
+            var (kind, text) = StoredParameters.Write(value);
             insert.Parameters[1].Value = name;
             insert.Parameters[2].Value = kind;
             insert.Parameters[3].Value = text;
@@ -659,7 +659,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
                     if (!pending.TryGetValue(rows.Long(0), out var entry))
                         continue;
                     var name = rows.Text(1);
-                    entry.Row.Parameters[name] = ParameterColumns.Read(name, rows.Text(2), rows.Text(3), space);
+                    entry.Row.Parameters[name] = StoredParameters.Read(name, rows.Text(2), rows.Text(3), space);
                 }
             }
 
