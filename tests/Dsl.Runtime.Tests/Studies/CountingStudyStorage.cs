@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 
 namespace Dsl.Runtime.Tests.Studies;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Dsl.Runtime.Tests.Sweeps;
 using Dsl.Runtime.Tests.Training;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Studies.Sqlite;
 using Dsl.CommandLine;
@@ -74,7 +75,7 @@ public sealed class ReadOnlyStudyTests : IDisposable
         await WriteStudyAsync(db);
 
         using var locked = Unwritable.Make(db, lockFolder: true);
-        await using var store = Storage.Open(db, readOnly: true);
+        await using var store = StudyStorage.Open(db, readOnly: true);
         var info = await store.CreateOrOpenStudyAsync(new StudyDefinition("TinySweep", StudyDirection.Maximize, SweepKit.Space));
         var trials = await store.GetTrialsAsync("TinySweep");
         var best = await store.GetBestTrialAsync("TinySweep");
@@ -108,7 +109,7 @@ public sealed class ReadOnlyStudyTests : IDisposable
         }
         var before = Hash(db);
 
-        await using (var store = Storage.Open(db, readOnly: true))
+        await using (var store = StudyStorage.Open(db, readOnly: true))
         {
             var trial = Assert.Single(await store.GetTrialsAsync("TinySweep"));
             Assert.Equal(8L, trial.Parameters["Hidden"]);
@@ -129,7 +130,7 @@ public sealed class ReadOnlyStudyTests : IDisposable
         var db = folder.File("empty.db");
         await File.WriteAllBytesAsync(db, []);
 
-        await using var store = Storage.Open(db, readOnly: true);
+        await using var store = StudyStorage.Open(db, readOnly: true);
         var error = await Assert.ThrowsAsync<StudyStorageException>(() => store.GetStudiesAsync());
 
         Assert.Contains("holds no Dsl study store yet", error.Message);
@@ -139,7 +140,7 @@ public sealed class ReadOnlyStudyTests : IDisposable
     /// <summary>A study as a sweep leaves it: two complete trials, the second the best, with their attributes.</summary>
     private static async Task WriteStudyAsync(string path)
     {
-        await using var store = Storage.Sqlite(path);
+        await using var store = StudyStorage.Sqlite(path);
         await store.CreateOrOpenStudyAsync(new StudyDefinition("TinySweep", StudyDirection.Maximize, SweepKit.Space));
         for (var number = 0; number < 2; number++)
         {

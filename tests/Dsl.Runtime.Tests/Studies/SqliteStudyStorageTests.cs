@@ -188,7 +188,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
     [Fact]
     public async Task A_missing_folder_is_a_clear_error()
     {
-        await using var storage = Storage.Sqlite(Path.Combine(Path.GetTempPath(), $"dsl-missing-{Guid.NewGuid():N}", "study.db"));
+        await using var storage = StudyStorage.Sqlite(Path.Combine(Path.GetTempPath(), $"dsl-missing-{Guid.NewGuid():N}", "study.db"));
 
         var error = await Assert.ThrowsAsync<StudyStorageException>(() => storage.GetStudiesAsync());
 
@@ -267,7 +267,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
     }
 
     private IStudyStorage Open(WorkerProcess? process = null) =>
-        Storage.Sqlite(file.Path, new SqliteStudyStorageOptions { Time = Time, Process = process ?? WorkerProcess.Current });
+        StudyStorage.Sqlite(file.Path, new SqliteStudyStorageOptions { Time = Time, Process = process ?? WorkerProcess.Current });
 
     private SqliteConnection Connect()
     {

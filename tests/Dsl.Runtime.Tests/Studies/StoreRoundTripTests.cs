@@ -1,6 +1,7 @@
 using Dsl.Runtime.Tests.Sweeps;
 using Dsl.Runtime.Tests.Training;
-using Dsl.Search.Pruners;
+using Dsl.Search.Pruning;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Studies.Relational;
 using Xunit.Abstractions;
@@ -53,7 +54,7 @@ public sealed class StoreRoundTripTests(ITestOutputHelper output) : IDisposable
 
     private async Task<(CountingStudyStorage Calls, long Statements, long Loaded)> CountAsync(Dsl.Sweeps.SweepData data, int trials, bool withPruner)
     {
-        await using var sqlite = Storage.Sqlite(folder.File($"count-{trials}.db"));
+        await using var sqlite = StudyStorage.Sqlite(folder.File($"count-{trials}.db"));
         var counting = new CountingStudyStorage(sqlite);
         var result = await SweepKit.RunAsync(data, SweepKit.Options(folder.File($"out-{trials}"), trials) with { Storage = counting, Pruner = withPruner ? new NeverPrune() : null },
             SweepKit.Definition(epochs: Epochs));

@@ -1,6 +1,7 @@
 using Dsl.Checkpoints;
 using Dsl.Runtime.Tests.Training;
-using Dsl.Search.Pruners;
+using Dsl.Search.Pruning;
+using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.CommandLine;
 using Dsl.Sweeps;
@@ -23,10 +24,10 @@ public sealed class SweepCheckpointTests : IDisposable
         var path = folder.File("resume.db");
         var options = SweepKit.Options(folder.Path) with { Jobs = 2, KeepCheckpoints = 3 };
 
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             await SweepKit.RunAsync(data, options with { Storage = storage, Trials = 4 });
         SweepResult<SweepNet, SweepNet.Hyperparameters, TinyTraining> result;
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             result = await SweepKit.RunAsync(data, options with { Storage = storage, Trials = 7 });
 
         Assert.Equal(7, result.Trials.Count(t => t.State == TrialState.Complete));
@@ -99,7 +100,7 @@ public sealed class SweepCheckpointTests : IDisposable
         int bestNumber;
         // As sweeps wrote studies before per-trial checkpoints: every trial that was best in its time points at best.pt,
         // which holds the weights of the last of them only.
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
         {
             var first = await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 3) with { Storage = storage, KeepCheckpoints = 0 });
             bestNumber = first.Best.Number;
@@ -110,7 +111,7 @@ public sealed class SweepCheckpointTests : IDisposable
         }
 
         SweepResult<SweepNet, SweepNet.Hyperparameters, TinyTraining> result;
-        await using (var storage = Storage.Sqlite(path))
+        await using (var storage = StudyStorage.Sqlite(path))
             result = await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 3) with { Storage = storage });
 
         var best = result.Trials.Single(t => t.Number == bestNumber);
@@ -128,12 +129,12 @@ public sealed class SweepCheckpointTests : IDisposable
 
         var (code, _, error) = await RunAsync(["sweep", "--trials", "3", "--epochs", "1", "--storage", db, "--output", folder.Path, "--keep-checkpoints", "1"]);
         Assert.True(code == 0, error);
-        await using (var storage = Storage.Sqlite(db))
+        await using (var storage = StudyStorage.Sqlite(db))
             Assert.Single(await storage.GetTrialsAsync("TinySweep"), t => t.Attributes.ContainsKey(SweepAttributeKeys.Checkpoint));
 
         (code, _, error) = await RunAsync(["sweep", "--trials", "4", "--epochs", "1", "--storage", db, "--output", folder.Path, "--keep-checkpoints", "all"]);
         Assert.True(code == 0, error);
-        await using (var storage = Storage.Sqlite(db))
+        await using (var storage = StudyStorage.Sqlite(db))
             Assert.Equal(2, (await storage.GetTrialsAsync("TinySweep")).Count(t => t.Attributes.ContainsKey(SweepAttributeKeys.Checkpoint)));
 
         (code, _, error) = await RunAsync(["sweep", "--keep-checkpoints", "some"]);

@@ -56,7 +56,7 @@ public sealed class SweepResumeTests : IDisposable
         var path = folder.File("killed.db");
 
         // The "killed" run: its process is gone, its trial is still running with one epoch reported.
-        await using (var crashed = Storage.Sqlite(path, new SqliteStudyStorageOptions
+        await using (var crashed = StudyStorage.Sqlite(path, new SqliteStudyStorageOptions
         {
             Process = new WorkerProcess(Environment.MachineName, DeadPid, DateTimeOffset.UtcNow.AddMinutes(-1)),
         }))

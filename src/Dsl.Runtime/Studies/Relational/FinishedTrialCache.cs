@@ -1,3 +1,5 @@
+using Dsl.Search.Trials;
+
 namespace Dsl.Studies.Relational;
 
 /// <summary>The finished trials of one study as last read, each with the revision of its row at that read.</summary>

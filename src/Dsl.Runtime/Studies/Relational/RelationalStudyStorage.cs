@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using Dsl.Search.Trials;
 using Dsl.Search;
 
 namespace Dsl.Studies.Relational;

@@ -2,7 +2,7 @@ using Dsl.Studies.Relational;
 
 namespace Dsl.Studies.Sqlite;
 
-/// <summary>Settings of a SQLite study store (<c>Storage.Sqlite</c>); the defaults suit sweeps.</summary>
+/// <summary>Settings of a SQLite study store (<c>StudyStorage.Sqlite</c>); the defaults suit sweeps.</summary>
 public sealed record SqliteStudyStorageOptions : RelationalStudyStorageOptions
 {
     /// <summary>How long a write waits for another job or process that holds the file's write lock before it gives up.</summary>

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Dsl.Checkpoints;
-using Dsl.Studies;
+using Dsl.Search.Trials;
 using Dsl.Studies.Artifacts;
+using Dsl.Studies;
 
 namespace Dsl.Sweeps;
 

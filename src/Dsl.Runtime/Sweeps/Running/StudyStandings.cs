@@ -1,3 +1,4 @@
+using Dsl.Search.Trials;
 using Dsl.Studies;
 
 namespace Dsl.Sweeps;
