@@ -46,6 +46,29 @@ public static class CommandLineOptions
         return option;
     }
 
+    /// <summary>A count that also takes the word <c>all</c>; read it with <see cref="CountOrAllValue"/>, which gives null for <c>all</c>.</summary>
+    public static Option<string> CountOrAll(string name, string description, int defaultValue)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            HelpName = "n|all",
+            DefaultValueFactory = _ => defaultValue.ToString(CultureInfo.InvariantCulture),
+        };
+        option.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!IsAll(text) && !(int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0))
+                result.AddError($"{name} expects a whole number of at least 0 or 'all', but got '{text}'.");
+        });
+        return option;
+    }
+
+    /// <summary>The count a <see cref="CountOrAll"/> option was given, or null for <c>all</c>.</summary>
+    public static int? CountOrAllValue(string text) => IsAll(text) ? null : int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static bool IsAll(string? text) => string.Equals(text?.Trim(), "all", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>One of an enum's named members, matched ignoring case, <paramref name="defaultValue"/> when not given.</summary>
     public static Option<TEnum> Choice<TEnum>(string name, string description, TEnum defaultValue)
         where TEnum : struct, Enum =>

@@ -61,14 +61,16 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         var epochs = CommandLineOptions.Integer("--epochs", "The most epochs a trial trains (the pruners' budget).", definition.Epochs, 1);
         var retries = CommandLineOptions.Integer("--max-retries", "How often a trial interrupted by a crash or Ctrl-C is retried.", 1, 0);
         var output = CommandLineOptions.Text("--output",
-            $"Folder for best.pt, best.json and the report. Default: runs/<study> (runs/{definition.Name}).", "dir");
+            $"Folder for the trials' checkpoints, best.pt, best.json and the report. Default: runs/<study> (runs/{definition.Name}).", "dir");
+        var keepCheckpoints = CommandLineOptions.CountOrAll("--keep-checkpoints",
+            "How many complete trials keep their checkpoints (trials/<number>/model.pt), the best first; 'all' keeps every one. The best's is also best.pt.", 5);
         var enqueueDefaults = new Option<bool>("--enqueue-defaults")
         {
             Description = "Train the declared default hyperparameters first (a warm start); a study gets them once, however often it is rerun.",
         };
 
         var command = new Command("sweep", "Run the sweep, or resume its study: trains trials until the study holds --trials of them.");
-        foreach (var option in new Option[] { trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, output, enqueueDefaults })
+        foreach (var option in new Option[] { trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, output, keepCheckpoints, enqueueDefaults })
             command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -88,6 +90,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
                 Epochs = epochCount,
                 MaxRetries = parse.GetValue(retries),
                 OutputDirectory = parse.GetValue(output),
+                KeepCheckpoints = CommandLineOptions.CountOrAllValue(parse.GetValue(keepCheckpoints)!),
                 Progress = host.Progress,
                 Enqueue = parse.GetValue(enqueueDefaults) ? [SweepOptions.Assignment(TModelHp.Default, TSweepHp.Default)] : [],
             };
@@ -131,7 +134,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
                 if (result.HasBest) return 0;
 
                 // A sweep that leaves no best model has failed at its job, whatever stopped it.
-                var show = storage is SqliteStudyStorage sqlite ? $" See every trial with: show --storage {sqlite.FilePath} --study {result.Study}" : "";
+                var show = storage.IsPersistent ? $" See every trial with: show --storage {storage.Location} --study {result.Study}" : "";
                 return host.Fail($"the sweep has no best model: {SweepText.NoCompleteTrial(result.Trials)}.{show}");
             }
             catch (Exception e) when (e is ArgumentException or StudyStorageException or CheckpointException or IOException or UnauthorizedAccessException)
@@ -262,7 +265,8 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
             return new StudyRead(null, [], problem) { IsUsageError = true };
         try
         {
-            await using var storage = Dsl.Studies.StudyStorage.Open(text);
+            // Read-only: a study the user may read but not write (mode 0444, a shared folder) still shows.
+            await using var storage = Dsl.Studies.StudyStorage.Open(text, readOnly: true);
             var studies = await storage.GetStudiesAsync(cancellationToken);
             var summary = studies.FirstOrDefault(s => s.Name == name);
             if (summary is null)

@@ -3,7 +3,7 @@ namespace Dsl.Sweeps;
 /// <summary>The trial attributes a sweep records besides the store's own, so reports and tools can read them back.</summary>
 public static class SweepAttributeKeys
 {
-    /// <summary>The full path of the checkpoint saved when the trial became the study's best.</summary>
+    /// <summary>The full path of the trial's own checkpoint, while retention keeps it (see <see cref="SweepOptions.KeepCheckpoints"/>).</summary>
     public const string Checkpoint = "checkpoint";
 
     /// <summary>The seed the trial's weights, shuffles and dropout were drawn from.</summary>

@@ -2,6 +2,7 @@ using Dsl.Search;
 using Dsl.Search.Pruning;
 using Dsl.Search.Sampling;
 using Dsl.Studies;
+using Dsl.Studies.Artifacts;
 using Dsl.Training;
 using static TorchSharp.torch;
 
@@ -66,8 +67,24 @@ public sealed record SweepOptions
     /// <summary>How often workers tell the store they are alive; keep it well below the stale policy's heartbeat timeout.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Where the best checkpoint (<c>best.pt</c>), the best hyperparameters (<c>best.json</c>) and the report go; null means <c>runs/&lt;study&gt;</c>.</summary>
+    /// <summary>
+    /// Where the trials' checkpoints (<c>trials/&lt;number&gt;/model.pt</c>), a copy of the best one (<c>best.pt</c>), the
+    /// best hyperparameters (<c>best.json</c>) and the report go; null means <c>runs/&lt;study&gt;</c>.
+    /// </summary>
     public string? OutputDirectory { get; init; }
+
+    /// <summary>Where each trial's checkpoint is kept; null means a folder store in <see cref="OutputDirectory"/>'s <c>trials</c> folder.</summary>
+    public IArtifactStore? Artifacts { get; init; }
+
+    /// <summary>
+    /// How many complete trials keep their checkpoints, the best by the metric first; the best trial always keeps its own,
+    /// so 0 keeps only the best's. Null keeps every complete trial's. Checkpoints that fall out are deleted as the sweep
+    /// goes, and the trial's <c>checkpoint</c> attribute with them.
+    /// </summary>
+    public int? KeepCheckpoints { get; init; } = 5;
+
+    /// <summary>Keep the checkpoints of pruned trials too (the weights they stopped with); off by default, since fusion and reports use complete trials.</summary>
+    public bool KeepPrunedCheckpoints { get; init; }
 
     /// <summary>Shows the sweep as it runs; <see cref="SweepProgress.Console"/> by default, <see cref="SweepProgress.None"/> for silence.</summary>
     public ISweepObserver Progress { get; init; } = SweepProgress.Console();
@@ -112,7 +129,7 @@ public sealed record SweepOptions
         if (MaxRetries < 0) throw new ArgumentException($"MaxRetries cannot be negative, but is {MaxRetries}.", nameof(MaxRetries));
         if (Training?.CheckpointPath is not null)
             throw new ArgumentException(
-                $"Training.CheckpointPath must be null in a sweep, but is '{Training.CheckpointPath}': the sweep keeps the best trial's checkpoint (best.pt) in OutputDirectory.",
+                $"Training.CheckpointPath must be null in a sweep, but is '{Training.CheckpointPath}': the sweep keeps each trial's checkpoint in OutputDirectory (see KeepCheckpoints).",
                 nameof(Training));
         if (Timeout is { } timeout && timeout <= TimeSpan.Zero)
             throw new ArgumentException($"Timeout must be positive, but is {timeout}; use null for no time budget.", nameof(Timeout));
@@ -124,6 +141,8 @@ public sealed record SweepOptions
                 nameof(HeartbeatInterval));
         if (Study is not null && (string.IsNullOrWhiteSpace(Study) || Study != Study.Trim()))
             throw new ArgumentException($"Study name '{Study}' is empty or has leading or trailing spaces.", nameof(Study));
+        if (KeepCheckpoints is < 0)
+            throw new ArgumentException($"KeepCheckpoints cannot be negative, but is {KeepCheckpoints}; use 0 to keep only the best trial's, null to keep all.", nameof(KeepCheckpoints));
         if (OutputDirectory is { Length: 0 }) throw new ArgumentException("OutputDirectory must not be empty; use null for runs/<study>.", nameof(OutputDirectory));
         if (Enqueue is null) throw new ArgumentException("Enqueue must not be null; use an empty list.", nameof(Enqueue));
         if (Progress is null) throw new ArgumentException("Progress must not be null; use SweepProgress.None for silence.", nameof(Progress));

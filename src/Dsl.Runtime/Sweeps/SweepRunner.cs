@@ -24,8 +24,10 @@ public static class SweepRunner
     /// the sweep and is rethrown.
     /// </para>
     /// <para>
-    /// Whenever a trial becomes the study's best, its weights are saved to <c>best.pt</c> in
-    /// <see cref="SweepOptions.OutputDirectory"/> and its hyperparameters to <c>best.json</c>.
+    /// Each complete trial among the best <see cref="SweepOptions.KeepCheckpoints"/> keeps its own checkpoint in
+    /// <see cref="SweepOptions.Artifacts"/> (<c>trials/&lt;number&gt;/model.pt</c> in <see cref="SweepOptions.OutputDirectory"/>),
+    /// recorded as its <c>checkpoint</c> attribute. Whenever a trial becomes the study's best, its checkpoint is copied to
+    /// <c>best.pt</c> and its hyperparameters are written to <c>best.json</c>.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentException">The options are invalid, or a warm-start assignment does not fit the search space.</exception>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Dsl.Search.Trials;
 using Dsl.Studies;
+using Dsl.Studies.Relational;
+using Dsl.Studies.Sqlite;
 using Microsoft.Data.Sqlite;
 using static Dsl.Runtime.Tests.Studies.StudyTestKit;
 
@@ -117,7 +119,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
         });
 
         using var connection = Connect();
-        Assert.Equal(1L, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(2L, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         var parameters = new Dictionary<string, (string, string)>();
         using (var command = new SqliteCommand("SELECT name, kind, value FROM trial_params", connection))
@@ -186,21 +188,98 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
     [Fact]
     public async Task A_missing_folder_is_a_clear_error()
     {
-        await using var storage = new SqliteStudyStorage(Path.Combine(Path.GetTempPath(), $"dsl-missing-{Guid.NewGuid():N}", "study.db"));
+        await using var storage = StudyStorage.Sqlite(Path.Combine(Path.GetTempPath(), $"dsl-missing-{Guid.NewGuid():N}", "study.db"));
 
         var error = await Assert.ThrowsAsync<StudyStorageException>(() => storage.GetStudiesAsync());
 
         Assert.Contains("Cannot open or create the study store", error.Message);
     }
 
-    private SqliteStudyStorage Open(WorkerProcess? process = null) =>
-        new(file.Path, new SqliteStudyStorageOptions { Time = Time, Process = process ?? WorkerProcess.Current });
+    [Fact]
+    public async Task Reads_load_only_running_trials_and_finished_ones_that_changed()
+    {
+        await Store.CreateOrOpenStudyAsync(Study());
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.ClaimTrialAsync("study", "w", Sampler);
+            await Store.FinishTrialAsync("study", i, TrialResult.Complete(i));
+        }
+        await Store.ClaimTrialAsync("study", "w", Sampler); // trial 5 keeps running
+        var statistics = ((RelationalStudyStorage)Store).Statistics;
+        await Store.GetTrialsAsync("study");
+
+        var loaded = statistics.TrialsLoaded;
+        await Store.ReportIntermediateValueAsync("study", 5, 1, 0.25);
+        var again = await Store.GetTrialsAsync("study");
+        Assert.Equal(1, statistics.TrialsLoaded - loaded); // the running trial only
+        Assert.Equal(0.25, again[5].IntermediateValues[1]);
+
+        loaded = statistics.TrialsLoaded;
+        await Store.SetTrialAttributeAsync("study", 2, "note", "changed");
+        var best = await Store.GetBestTrialAsync("study");
+        var after = await Store.GetTrialsAsync("study");
+        Assert.Equal(4, best!.Number);
+        Assert.Equal(2, statistics.TrialsLoaded - loaded); // trial 2, which changed, and trial 5, which runs
+        Assert.Equal("changed", after[2].Attributes["note"]);
+        Assert.Same(again[0], after[0]);
+    }
+
+    [Fact]
+    public async Task A_finished_trial_changed_by_another_process_is_read_again()
+    {
+        await using var other = Open(); // shares nothing in memory with Store, as another process would not
+        await Store.CreateOrOpenStudyAsync(Study());
+        await Store.ClaimTrialAsync("study", "w", Sampler);
+        await Store.FinishTrialAsync("study", 0, TrialResult.Complete(0.5) with { Attributes = new Dictionary<string, string> { ["checkpoint"] = "a.pt" } });
+        Assert.Equal("a.pt", (await Store.GetTrialsAsync("study"))[0].Attributes["checkpoint"]);
+
+        await other.SetTrialAttributeAsync("study", 0, "checkpoint", "b.pt");
+        Assert.Equal("b.pt", (await Store.GetTrialsAsync("study"))[0].Attributes["checkpoint"]);
+        Assert.Equal("b.pt", (await Store.GetBestTrialAsync("study"))!.Attributes["checkpoint"]);
+
+        await other.SetTrialAttributeAsync("study", 0, "checkpoint", null);
+        Assert.False((await Store.GetTrialsAsync("study"))[0].Attributes.ContainsKey("checkpoint"));
+    }
+
+    [Fact]
+    public async Task A_version_1_file_is_upgraded_in_place_and_keeps_its_trials()
+    {
+        using (var connection = Connect())
+        {
+            Execute(connection, SqliteSchema.Migrations[0]);
+            Execute(connection, """
+                INSERT INTO schema_version VALUES (1, '2025-01-01T00:00:00.0000000Z');
+                INSERT INTO studies VALUES (1, 'study', 'maximize', '', '', '2025-01-01T00:00:00.0000000Z');
+                INSERT INTO trials (trial_id, study_id, number, state, value, created_at) VALUES (7, 1, 0, 'complete', 0.75, '2025-01-01T00:00:00.0000000Z');
+                INSERT INTO trial_params VALUES (7, 'Hidden', 'int', '32');
+                INSERT INTO trial_attributes VALUES (7, 'checkpoint', 'old.pt');
+                """);
+        }
+
+        var trial = Assert.Single(await Store.GetTrialsAsync("study"));
+        await Store.SetTrialAttributeAsync("study", 0, "checkpoint", "new.pt");
+
+        Assert.Equal((0.75, 32L, "old.pt"), (trial.Value!.Value, trial.Parameters["Hidden"], trial.Attributes["checkpoint"]));
+        Assert.Equal("new.pt", (await Store.GetTrialsAsync("study"))[0].Attributes["checkpoint"]);
+        using var check = Connect();
+        Assert.Equal(2L, Scalar(check, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(1L, Scalar(check, "SELECT revision FROM trials"));
+    }
+
+    private IStudyStorage Open(WorkerProcess? process = null) =>
+        StudyStorage.Sqlite(file.Path, new SqliteStudyStorageOptions { Time = Time, Process = process ?? WorkerProcess.Current });
 
     private SqliteConnection Connect()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file.Path, Pooling = false }.ToString());
         connection.Open();
         return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = new SqliteCommand(sql, connection);
+        command.ExecuteNonQuery();
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)

@@ -7,26 +7,28 @@ public sealed class StorageFactoryTests
     [Fact]
     public async Task Sqlite_accepts_a_path_or_a_sqlite_url()
     {
-        await using var byPath = Assert.IsType<SqliteStudyStorage>(StudyStorage.Sqlite("fashion.db"));
-        await using var relative = Assert.IsType<SqliteStudyStorage>(StudyStorage.Sqlite("sqlite:///fashion.db"));
-        await using var absolute = Assert.IsType<SqliteStudyStorage>(StudyStorage.Sqlite("sqlite:////tmp/sweeps/fashion.db"));
+        await using var byPath = StudyStorage.Sqlite("fashion.db");
+        await using var relative = StudyStorage.Sqlite("sqlite:///fashion.db");
+        await using var absolute = StudyStorage.Sqlite("sqlite:////tmp/sweeps/fashion.db");
 
-        Assert.Equal(Path.GetFullPath("fashion.db"), byPath.FilePath);
-        Assert.Equal(byPath.FilePath, relative.FilePath);
-        Assert.Equal("/tmp/sweeps/fashion.db", absolute.FilePath);
-        Assert.False(File.Exists(byPath.FilePath)); // nothing is created until the store is used
+        Assert.Equal(Path.GetFullPath("fashion.db"), byPath.Location);
+        Assert.Equal(byPath.Location, relative.Location);
+        Assert.Equal("/tmp/sweeps/fashion.db", absolute.Location);
+        Assert.True(byPath.IsPersistent);
+        Assert.False(File.Exists(byPath.Location)); // nothing is created until the store is used
     }
 
     [Theory]
-    [InlineData("memory", typeof(InMemoryStudyStorage))]
-    [InlineData(":memory:", typeof(InMemoryStudyStorage))]
-    [InlineData("studies/fashion.db", typeof(SqliteStudyStorage))]
-    [InlineData("sqlite:///fashion.db", typeof(SqliteStudyStorage))]
-    public async Task Open_reads_a_command_line_storage_value(string text, Type expected)
+    [InlineData("memory", "in memory", false)]
+    [InlineData(":memory:", "in memory", false)]
+    [InlineData("studies/fashion.db", "studies/fashion.db", true)]
+    [InlineData("sqlite:///fashion.db", "fashion.db", true)]
+    public async Task Open_reads_a_command_line_storage_value_and_the_store_describes_itself(string text, string location, bool persistent)
     {
         await using var storage = StudyStorage.Open(text);
 
-        Assert.IsType(expected, storage);
+        Assert.Equal(persistent ? Path.GetFullPath(location) : location, storage.Location);
+        Assert.Equal(persistent, storage.IsPersistent);
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public sealed class StoredEncodingTests : IDisposable
     public async Task A_store_written_before_parameter_values_had_one_owner_reads_back_the_same_values()
     {
         await LoadFixtureAsync();
-        await using var store = new SqliteStudyStorage(file.Path);
+        await using var store = StudyStorage.Sqlite(file.Path);
 
         await store.CreateOrOpenStudyAsync(new StudyDefinition("fixture", StudyDirection.Maximize, Space)); // same fingerprint
         var trials = await store.GetTrialsAsync("fixture");
@@ -66,7 +66,7 @@ public sealed class StoredEncodingTests : IDisposable
     public async Task Without_its_space_a_store_reads_back_enums_by_name_and_integral_reals_as_stored()
     {
         await LoadFixtureAsync();
-        await using var viewer = new SqliteStudyStorage(file.Path);
+        await using var viewer = StudyStorage.Sqlite(file.Path);
 
         var trials = await viewer.GetTrialsAsync("fixture");
 

@@ -80,6 +80,48 @@ public abstract class StudyStorageContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Finishing_records_the_final_attributes_with_the_state()
+    {
+        await Store.CreateOrOpenStudyAsync(Study());
+        await Store.ClaimTrialAsync("study", "w", Sampler);
+        await Store.ClaimTrialAsync("study", "w", Sampler);
+        await Store.SetTrialAttributeAsync("study", 0, "outcome", "running");
+
+        await Store.FinishTrialAsync("study", 0, TrialResult.Complete(0.5) with
+        {
+            Attributes = new Dictionary<string, string> { ["outcome"] = "Completed", ["checkpoint"] = "trials/0/model.pt" },
+        });
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.FinishTrialAsync("study", 1, TrialResult.Failed("x") with
+        {
+            Attributes = new Dictionary<string, string> { [TrialAttributeKeys.Worker] = "me" },
+        }));
+
+        var trials = await Store.GetTrialsAsync("study");
+        Assert.Equal((TrialState.Complete, 0.5), (trials[0].State, trials[0].Value!.Value));
+        Assert.Equal("Completed", trials[0].Attributes["outcome"]);
+        Assert.Equal("trials/0/model.pt", trials[0].Attributes["checkpoint"]);
+        // A refused result changes nothing: the trial still runs, without the attribute.
+        Assert.Equal(TrialState.Running, trials[1].State);
+        Assert.Equal("w", trials[1].Attributes[TrialAttributeKeys.Worker]);
+    }
+
+    [Fact]
+    public async Task A_null_attribute_value_removes_the_attribute_of_a_finished_trial()
+    {
+        await Store.CreateOrOpenStudyAsync(Study());
+        await Store.ClaimTrialAsync("study", "w", Sampler);
+        await Store.FinishTrialAsync("study", 0, TrialResult.Complete(1) with { Attributes = new Dictionary<string, string> { ["checkpoint"] = "a.pt" } });
+        Assert.Equal("a.pt", (await Store.GetTrialsAsync("study"))[0].Attributes["checkpoint"]);
+
+        await Store.SetTrialAttributeAsync("study", 0, "checkpoint", null);
+        await Store.SetTrialAttributeAsync("study", 0, "never-set", null);
+
+        var trial = Assert.Single(await Store.GetTrialsAsync("study"));
+        Assert.False(trial.Attributes.ContainsKey("checkpoint"));
+        Assert.Equal(trial.Attributes, (await Store.GetBestTrialAsync("study"))!.Attributes);
+    }
+
+    [Fact]
     public async Task Enqueued_trials_are_claimed_first_in_order_without_sampling()
     {
         await Store.CreateOrOpenStudyAsync(Study());

@@ -1,6 +1,7 @@
 using Dsl.Runtime.Tests.Training;
 using Dsl.Search.Trials;
 using Dsl.Studies;
+using Dsl.Studies.Sqlite;
 using Dsl.Sweeps;
 
 namespace Dsl.Runtime.Tests.Sweeps;
@@ -55,7 +56,7 @@ public sealed class SweepResumeTests : IDisposable
         var path = folder.File("killed.db");
 
         // The "killed" run: its process is gone, its trial is still running with one epoch reported.
-        await using (var crashed = new SqliteStudyStorage(path, new SqliteStudyStorageOptions
+        await using (var crashed = StudyStorage.Sqlite(path, new SqliteStudyStorageOptions
         {
             Process = new WorkerProcess(Environment.MachineName, DeadPid, DateTimeOffset.UtcNow.AddMinutes(-1)),
         }))

@@ -25,6 +25,12 @@ public delegate IReadOnlyDictionary<string, object> TrialSampler(int number, IRe
 /// </remarks>
 public interface IStudyStorage : IAsyncDisposable
 {
+    /// <summary>Where the studies live, in words for people: a file path, a server and database (never a password), or "in memory".</summary>
+    string Location { get; }
+
+    /// <summary>Whether studies outlive this process, so that a rerun resumes them and read commands can show them.</summary>
+    bool IsPersistent { get; }
+
     /// <summary>Creates the study, or opens it when it exists with the same direction and a compatible search space.</summary>
     /// <exception cref="StudyMismatchException">The study exists with another direction or an incompatible search space.</exception>
     Task<StudyInfo> CreateOrOpenStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default);
@@ -46,10 +52,10 @@ public interface IStudyStorage : IAsyncDisposable
     /// <exception cref="TrialStateException">The trial is no longer running, for example because it was recovered as stale.</exception>
     Task ReportIntermediateValueAsync(string study, int trial, int step, double value, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets a free-form attribute (metric, checkpoint path) on a trial in any state.</summary>
-    Task SetTrialAttributeAsync(string study, int trial, string key, string value, CancellationToken cancellationToken = default);
+    /// <summary>Sets a free-form attribute (metric, checkpoint path) on a trial in any state; a null <paramref name="value"/> removes it.</summary>
+    Task SetTrialAttributeAsync(string study, int trial, string key, string? value, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves a running trial to its final state.</summary>
+    /// <summary>Moves a running trial to its final state and records <see cref="TrialResult.Attributes"/> with it, in one atomic step.</summary>
     /// <exception cref="TrialStateException">The trial is no longer running, for example because it was recovered as stale.</exception>
     Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default);
 

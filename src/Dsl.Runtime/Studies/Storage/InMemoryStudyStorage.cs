@@ -16,6 +16,12 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     public InMemoryStudyStorage(TimeProvider? time = null) => this.time = time ?? TimeProvider.System;
 
     /// <inheritdoc />
+    public string Location => "in memory";
+
+    /// <inheritdoc />
+    public bool IsPersistent => false;
+
+    /// <inheritdoc />
     public Task<StudyInfo> CreateOrOpenStudyAsync(StudyDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -119,14 +125,14 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc />
-    public Task SetTrialAttributeAsync(string study, int trial, string key, string value, CancellationToken cancellationToken = default)
+    public Task SetTrialAttributeAsync(string study, int trial, string key, string? value, CancellationToken cancellationToken = default)
     {
         TrialSelection.CheckAttributeKey(key);
-        ArgumentNullException.ThrowIfNull(value);
         lock (gate)
         {
             var t = Find(study, trial);
-            t.Attributes[key] = value;
+            if (value is null) t.Attributes.Remove(key);
+            else t.Attributes[key] = value;
             t.Touch();
         }
         return Task.CompletedTask;
@@ -136,9 +142,13 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     public Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
+        foreach (var key in result.Attributes.Keys)
+            TrialSelection.CheckAttributeKey(key);
         lock (gate)
         {
             var t = FindRunning(study, trial, "finish");
+            foreach (var (key, value) in result.Attributes)
+                t.Attributes[key] = value;
             t.State = result.State;
             t.Value = result.State == TrialState.Pruned && result.Value is null && t.IntermediateValues.Count > 0
                 ? t.IntermediateValues.Values[^1]

@@ -1,3 +1,6 @@
+using Dsl.Studies.Relational;
+using Dsl.Studies.Sqlite;
+
 namespace Dsl.Studies;
 
 /// <summary>Creates study stores: <c>StudyStorage.InMemory()</c>, <c>StudyStorage.Sqlite("fashion.db")</c>, or <c>StudyStorage.Open(text)</c> for a command-line value.</summary>
@@ -10,16 +13,22 @@ public static class StudyStorage
 
     /// <summary>
     /// A store in a SQLite file, given as a path or a <c>sqlite:///path</c> URL (<c>sqlite:////abs/path.db</c> for an
-    /// absolute path, as in SQLAlchemy and Optuna). The file is created on first use.
+    /// absolute path, as in SQLAlchemy and Optuna). A writable store creates the file on first use; one opened
+    /// <see cref="RelationalStudyStorageOptions.ReadOnly"/> never writes to it.
     /// </summary>
-    public static IStudyStorage Sqlite(string pathOrUrl, SqliteStudyStorageOptions? options = null) =>
-        new SqliteStudyStorage(SqlitePath(pathOrUrl), options);
+    public static IStudyStorage Sqlite(string pathOrUrl, SqliteStudyStorageOptions? options = null)
+    {
+        options ??= new SqliteStudyStorageOptions();
+        var path = System.IO.Path.GetFullPath(SqlitePath(pathOrUrl));
+        return new RelationalStudyStorage(new SqliteDialect(options), new SqliteDataSource(path, options), path, options);
+    }
 
     /// <summary>
     /// A store named by text, as a <c>--storage</c> option takes it: <c>memory</c> (or <c>:memory:</c>) for an in-memory
-    /// store, a <c>sqlite:///</c> URL, or a file path.
+    /// store, a <c>sqlite:///</c> URL, or a file path. With <paramref name="readOnly"/>, as read commands open it: nothing
+    /// is created, upgraded or written.
     /// </summary>
-    public static IStudyStorage Open(string text)
+    public static IStudyStorage Open(string text, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         var trimmed = text.Trim();
@@ -29,7 +38,7 @@ public static class StudyStorage
         if (scheme > 0 && !trimmed.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException(
                 $"Unsupported study storage '{trimmed[..scheme]}://'; use 'memory', a SQLite file path, or a sqlite:///path URL.", nameof(text));
-        return Sqlite(trimmed);
+        return Sqlite(trimmed, new SqliteStudyStorageOptions { ReadOnly = readOnly });
     }
 
     /// <summary>A worker id unique across machines and processes (host, process id, random suffix), for claims and heartbeats.</summary>

@@ -21,6 +21,12 @@ public sealed record TrialResult
     /// <summary>Why a failed trial failed.</summary>
     public string? Error { get; }
 
+    /// <summary>
+    /// Attributes recorded together with the final state (metrics, the checkpoint, the outcome), so no reader ever sees
+    /// the trial finished without them. Keys starting with <c>dsl.</c> are reserved for the store.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The trial finished with <paramref name="value"/>, which must be finite: a diverged trial is a failure.</summary>
     public static TrialResult Complete(double value) =>
         double.IsFinite(value)

@@ -7,6 +7,7 @@ using Dsl.Search.Pruning;
 using Dsl.Search.Sampling;
 using Dsl.Search.Trials;
 using Dsl.Studies;
+using Dsl.Studies.Artifacts;
 using Dsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,6 +44,8 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
     private readonly string outputDirectory;
     private readonly string metricName;
     private readonly string[] workerIds;
+    private readonly StudyStandings standings;
+    private readonly CheckpointKeeper keeper;
     private readonly SemaphoreSlim claimGate = new(1, 1);
     private readonly Lock bestGate = new();
     private readonly Lock stateGate = new();
@@ -66,6 +69,8 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         pruner = options.Pruner;
         progress = new GuardedObserver([options.Progress, .. options.Observers]);
         outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", study));
+        standings = new StudyStandings(definition.Direction);
+        keeper = new CheckpointKeeper(storage, study, options.Artifacts ?? new FolderArtifactStore(Path.Combine(outputDirectory, "trials")), options, BestCheckpointPath);
         metricName = SweepText.MetricName(definition.Metric);
         var worker = Dsl.Studies.StudyStorage.NewWorkerId();
         workerIds = Enumerable.Range(0, options.Jobs).Select(j => options.Jobs == 1 ? worker : $"{worker}-j{j + 1}").ToArray();
@@ -86,8 +91,10 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         var recovered = await storage.RecoverStaleTrialsAsync(study, policy, CancellationToken.None);
         var enqueued = await WarmStart.EnqueueAsync(storage, study, space, options.Enqueue, CancellationToken.None);
         var before = await storage.GetTrialsAsync(study, CancellationToken.None);
+        standings.Update(before);
+        standings.Update(await keeper.AdoptSharedCheckpointAsync(before, Direction));
         progress.SweepStarted(new SweepStart(
-            study, Describe(storage), metricName, Direction, options.Trials, TrialBudget.Count(before), options.Jobs, epochs,
+            study, storage.Location, metricName, Direction, options.Trials, TrialBudget.Count(before), options.Jobs, epochs,
             sampler.GetType().Name, pruner is null or NopPruner ? "none" : pruner.GetType().Name, recovered, enqueued));
 
         // Parallel jobs share the CPU: each gets its share of libtorch's intra-op threads instead of all of them fighting.
@@ -126,6 +133,8 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         }
 
         var reason = stopReason ?? SweepStopReason.TrialsReached;
+        if (fatal is null)
+            trials = Replace(trials, await keeper.DropSurplusAsync(trials, Direction, tidy: true));
         var bestRecord = SweepText.Ranked(trials, Direction).FirstOrDefault();
         Evaluation? test = null;
         SweepBest<TModelHp, TSweepHp>? best = null;
@@ -134,13 +143,22 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             var (modelHp, sweepHp) = Split(bestRecord.Parameters);
             var checkpoint = bestRecord.Attributes.TryGetValue(SweepAttributeKeys.Checkpoint, out var path) && File.Exists(path) ? path : null;
             best = new SweepBest<TModelHp, TSweepHp>(bestRecord.Number, bestRecord.Value!.Value, modelHp, sweepHp, checkpoint);
+            // Another process may have found a better trial since this one last published: best.pt follows the study.
+            if (checkpoint is not null && !keeper.IsPublished(checkpoint)) keeper.PublishBest(checkpoint);
             if (checkpoint is not null && data.Test is not null && reason != SweepStopReason.Cancelled)
             {
                 test = EvaluateOnTest(checkpoint);
                 await storage.SetTrialAttributeAsync(study, bestRecord.Number, SweepAttributeKeys.TestAccuracy, Invariant(test.Accuracy));
                 await storage.SetTrialAttributeAsync(study, bestRecord.Number, SweepAttributeKeys.TestLoss, Invariant(test.Loss));
-                trials = await storage.GetTrialsAsync(study, CancellationToken.None);
-                bestRecord = trials.First(t => t.Number == bestRecord.Number);
+                bestRecord = bestRecord with
+                {
+                    Attributes = new Dictionary<string, string>(bestRecord.Attributes, StringComparer.Ordinal)
+                    {
+                        [SweepAttributeKeys.TestAccuracy] = Invariant(test.Accuracy),
+                        [SweepAttributeKeys.TestLoss] = Invariant(test.Loss),
+                    },
+                };
+                trials = Replace(trials, [bestRecord]);
             }
             WriteBestJson(bestRecord);
         }
@@ -184,6 +202,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         {
             if (Stopping()) return null;
             var trials = Wait(storage.GetTrialsAsync(study, CancellationToken.None));
+            standings.Update(trials);
             var counted = TrialBudget.Count(trials);
             if (counted >= options.Trials) return Stop(SweepStopReason.TrialsReached);
 
@@ -241,12 +260,16 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         var started = Stopwatch.StartNew();
         var number = claim.Trial.Number;
         var seed = TrialSeed(options.Seed, number);
-        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Seed, seed.ToString(CultureInfo.InvariantCulture)));
-        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.SampledBy, claim.SampledBy));
+        // Recorded with the trial's final state, in the same store call.
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [SweepAttributeKeys.Seed] = seed.ToString(CultureInfo.InvariantCulture),
+            [SweepAttributeKeys.SampledBy] = claim.SampledBy,
+        };
 
         Outcome outcome;
         using (NewDisposeScope())
-            outcome = Train(claim.Trial, claim.Index, seed, job, claim.RetryOf);
+            outcome = Train(claim.Trial, claim.Index, seed, tags, job, claim.RetryOf);
 
         int? retriedAs = null;
         if (outcome.Interrupted && claim.Attempt < options.MaxRetries)
@@ -256,14 +279,14 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.RetriedAs, retriedAs.Value.ToString(CultureInfo.InvariantCulture)));
         }
 
-        var best = Wait(storage.GetBestTrialAsync(study));
+        var best = standings.Best;
         progress.TrialEnded(new TrialEnd(
             number, outcome.State, outcome.Value, outcome.Error, outcome.EpochsTrained, started.Elapsed, outcome.IsNewBest,
             best?.Number, best?.Value, job, retriedAs));
     }
 
     /// <summary>Builds, trains and records one trial; everything it allocates dies with the caller's dispose scope.</summary>
-    private Outcome Train(ClaimedTrial claim, int index, int seed, int job, int? retryOf)
+    private Outcome Train(ClaimedTrial claim, int index, int seed, IReadOnlyDictionary<string, string> tags, int job, int? retryOf)
     {
         var number = claim.Number;
         TModelHp modelHp;
@@ -278,11 +301,11 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             progress.TrialStarted(new TrialStart(number, index, options.Trials, claim.Parameters, epochs, job, retryOf));
-            return Fail(number, TrialResult.Failed(e), epochsTrained: 0);
+            return Fail(number, tags, TrialResult.Failed(e), epochsTrained: 0);
         }
 
         progress.TrialStarted(new TrialStart(number, index, options.Trials, claim.Parameters, trainingOptions.Epochs, job, retryOf));
-        var callback = new TrialCallback(storage, study, Direction, definition.Monitored, pruner, progress, number, claim.Parameters, trainingOptions.Epochs, job);
+        var callback = new TrialCallback(storage, study, Direction, definition.Monitored, pruner, progress, standings, number, claim.Parameters, trainingOptions.Epochs, job);
         TModel? model = null;
         try
         {
@@ -294,21 +317,23 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             {
                 case TrainingOutcome.Cancelled:
                     var why = cancellation.IsCancellationRequested ? "interrupted by user" : "interrupted: the sweep failed in another job";
-                    return Fail(number, TrialResult.Failed($"{why} ({result.Message})"), callback.EpochsTrained) with { Interrupted = true };
+                    return Fail(number, tags, TrialResult.Failed($"{why} ({result.Message})"), callback.EpochsTrained) with { Interrupted = true };
                 case TrainingOutcome.Diverged:
-                    return Fail(number, TrialResult.Failed(result.Divergence?.ToString() ?? "diverged: " + result.Message), callback.EpochsTrained, result.Outcome);
-                case TrainingOutcome.Pruned:
-                    Wait(storage.FinishTrialAsync(study, number, TrialResult.Pruned(callback.LastValue)));
-                    Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Outcome, result.Outcome.ToString()));
-                    return new Outcome(TrialState.Pruned, callback.LastValue, null, callback.EpochsTrained);
+                    return Fail(number, tags, TrialResult.Failed(result.Divergence?.ToString() ?? "diverged: " + result.Message), callback.EpochsTrained, result.Outcome);
             }
 
             // The value must be the one of the weights the model now holds, so the saved checkpoint reproduces it.
             var standing = result.RestoredBestWeights && result.Best is { } bestEpoch ? bestEpoch : result.Epochs.Count > 0 ? result.Epochs[^1] : null;
+            if (result.Outcome == TrainingOutcome.Pruned)
+            {
+                var kept = keeper.KeepsPruned && standing is not null ? SaveCheckpoint(number, model, standing) : null;
+                Wait(storage.FinishTrialAsync(study, number, TrialResult.Pruned(callback.LastValue) with { Attributes = Attributes(tags, result.Outcome, kept) }));
+                return new Outcome(TrialState.Pruned, callback.LastValue, null, callback.EpochsTrained);
+            }
             var value = standing is null ? double.NaN : definition.Monitored.Read(standing);
             if (!double.IsFinite(value))
-                return Fail(number, TrialResult.Failed($"the validation {metricName} is {value} after {result.Epochs.Count} epoch(s)"), callback.EpochsTrained, result.Outcome);
-            return Complete(number, model, modelHp, value, standing!, result.Outcome, callback.EpochsTrained);
+                return Fail(number, tags, TrialResult.Failed($"the validation {metricName} is {value} after {result.Epochs.Count} epoch(s)"), callback.EpochsTrained, result.Outcome);
+            return Complete(claim, tags, model, value, standing!, result.Outcome, callback);
         }
         catch (TrialStateException)
         {
@@ -316,7 +341,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         }
         catch (Exception e) when (e is not OutOfMemoryException and not StudyStorageException)
         {
-            return Fail(number, TrialResult.Failed(e), callback.EpochsTrained);
+            return Fail(number, tags, TrialResult.Failed(e), callback.EpochsTrained);
         }
         finally
         {
@@ -324,51 +349,68 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         }
     }
 
-    /// <summary>Records a complete trial; when it beats the study's best, saves its checkpoint first, so a best trial always has one.</summary>
-    private Outcome Complete(int number, TModel model, TModelHp modelHp, double value, EpochReport standing, TrainingOutcome how, int epochsTrained)
+    /// <summary>
+    /// Records a complete trial with its final attributes in one store call: its own checkpoint when it ranks among the
+    /// kept ones, saved first, so a recorded checkpoint is always there. A new best is copied to <c>best.pt</c>, and a
+    /// checkpoint it pushes out of the kept ones is deleted.
+    /// </summary>
+    private Outcome Complete(ClaimedTrial claim, IReadOnlyDictionary<string, string> tags, TModel model, double value, EpochReport standing, TrainingOutcome how, TrialCallback callback)
     {
+        var number = claim.Number;
         bool isNewBest;
         lock (bestGate)
         {
-            var best = Wait(storage.GetBestTrialAsync(study));
-            isNewBest = best?.Value is not { } bestValue || SweepText.IsBetter(value, bestValue, Direction);
-            string? checkpoint = null;
+            var rank = standings.Rank(number, value);
+            isNewBest = rank == 0;
+            var checkpoint = keeper.KeepsRank(rank) ? SaveCheckpoint(number, model, standing) : null;
+            var attributes = Attributes(tags, how, checkpoint);
+            attributes[SweepAttributeKeys.Epoch] = standing.Epoch.ToString(CultureInfo.InvariantCulture);
+            Wait(storage.FinishTrialAsync(study, number, TrialResult.Complete(value) with { Attributes = attributes }));
+
+            var record = new TrialRecord(number, TrialState.Complete, claim.Parameters, value, new Dictionary<int, double>(callback.IntermediateValues))
+            {
+                StartedAt = claim.StartedAt,
+                Attributes = attributes,
+            };
+            standings.Update(record);
             if (isNewBest)
             {
-                try
-                {
-                    Checkpoint.Save<TModel, TModelHp>(model, BestCheckpointPath, standing.Validation.ForEpoch(standing.Epoch) with { Normalization = data.Normalization });
-                    checkpoint = BestCheckpointPath;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // The trial's result is sound without its weights; say why LoadBestModel will not find them.
-                    Trace.TraceWarning($"Could not save the checkpoint of trial {number} to '{BestCheckpointPath}': {e.Message}");
-                }
+                if (checkpoint is not null) keeper.PublishBest(checkpoint);
+                WriteBestJson(record);
             }
-            Wait(storage.FinishTrialAsync(study, number, TrialResult.Complete(value)));
-            if (checkpoint is not null)
-                Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Checkpoint, checkpoint));
+            standings.Update(Wait(keeper.DropSurplusAsync(standings.Trials, Direction, tidy: false)));
         }
-        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Outcome, how.ToString()));
-        Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Epoch, standing.Epoch.ToString(CultureInfo.InvariantCulture)));
-        if (isNewBest)
-        {
-            var record = Wait(storage.GetTrialsAsync(study)).First(t => t.Number == number);
-            WriteBestJson(record);
-        }
-        return new Outcome(TrialState.Complete, value, null, epochsTrained) { IsNewBest = isNewBest };
+        return new Outcome(TrialState.Complete, value, null, callback.EpochsTrained) { IsNewBest = isNewBest };
+    }
+
+    private string? SaveCheckpoint(int number, TModel model, EpochReport standing) =>
+        keeper.Save(number, path => Checkpoint.Save<TModel, TModelHp>(
+            model, path, standing.Validation.ForEpoch(standing.Epoch) with { Normalization = data.Normalization }));
+
+    /// <summary>The attributes a finished trial is recorded with: its <paramref name="tags"/>, how it ended, and its checkpoint.</summary>
+    private static Dictionary<string, string> Attributes(IReadOnlyDictionary<string, string> tags, TrainingOutcome? how, string? checkpoint = null)
+    {
+        var attributes = new Dictionary<string, string>(tags, StringComparer.Ordinal);
+        if (how is { } outcome) attributes[SweepAttributeKeys.Outcome] = outcome.ToString();
+        if (checkpoint is not null) attributes[SweepAttributeKeys.Checkpoint] = checkpoint;
+        return attributes;
+    }
+
+    private static IReadOnlyList<TrialRecord> Replace(IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> changed)
+    {
+        if (changed.Count == 0) return trials;
+        var byNumber = changed.ToDictionary(t => t.Number);
+        return trials.Select(t => byNumber.GetValueOrDefault(t.Number, t)).ToList();
     }
 
     private static Outcome Lost(int epochsTrained) =>
         new(TrialState.Failed, null, "lost: another worker recovered it as stale after its heartbeat stopped", epochsTrained);
 
-    private Outcome Fail(int number, TrialResult failure, int epochsTrained, TrainingOutcome? how = null)
+    private Outcome Fail(int number, IReadOnlyDictionary<string, string> tags, TrialResult failure, int epochsTrained, TrainingOutcome? how = null)
     {
         try
         {
-            Wait(storage.FinishTrialAsync(study, number, failure));
-            if (how is { } outcome) Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.Outcome, outcome.ToString()));
+            Wait(storage.FinishTrialAsync(study, number, failure with { Attributes = Attributes(tags, how) }));
         }
         catch (TrialStateException)
         {
@@ -439,13 +481,6 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
     private static void Wait(Task task) => task.GetAwaiter().GetResult();
 
     private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Describe(IStudyStorage storage) => storage switch
-    {
-        SqliteStudyStorage sqlite => sqlite.FilePath,
-        InMemoryStudyStorage => "in memory",
-        _ => storage.GetType().Name,
-    };
 
     /// <summary>A trial's seed: a mix of the sweep's seed and the trial number, so neighbouring trials get unrelated streams.</summary>
     internal static int TrialSeed(int seed, int number)

@@ -20,12 +20,16 @@ internal sealed class TrialCallback(
     MonitoredMetric metric,
     IPruner? pruner,
     ISweepObserver progress,
+    StudyStandings standings,
     int number,
     IReadOnlyDictionary<string, object> parameters,
     int epochs,
     int job) : ITrainingCallback
 {
     private readonly Dictionary<int, double> intermediate = [];
+
+    /// <summary>The values reported so far, by epoch.</summary>
+    public IReadOnlyDictionary<int, double> IntermediateValues => intermediate;
 
     /// <summary>The last finite value reported, which stands for the trial when it is pruned.</summary>
     public double? LastValue { get; private set; }
@@ -58,6 +62,7 @@ internal sealed class TrialCallback(
 
         if (pruner is null or NopPruner) return EpochDecision.Continue;
         var history = storage.GetTrialsAsync(study, CancellationToken.None).GetAwaiter().GetResult();
+        standings.Update(history);
         var self = new TrialRecord(number, TrialState.Running, parameters, null, new Dictionary<int, double>(intermediate));
         return pruner.ShouldPrune(self, history, direction) ? EpochDecision.Prune : EpochDecision.Continue;
     }

@@ -1,4 +1,4 @@
-namespace Dsl.Studies;
+namespace Dsl.Studies.Sqlite;
 
 /// <summary>The SQLite study store's tables, one script per schema version.</summary>
 /// <remarks>
@@ -7,9 +7,6 @@ namespace Dsl.Studies;
 /// </remarks>
 internal static class SqliteSchema
 {
-    /// <summary>The version this build writes; a file with a higher one was written by a newer Dsl.</summary>
-    public const int CurrentVersion = 1;
-
     /// <summary>The script that brings a store from version <c>index</c> to <c>index + 1</c>.</summary>
     public static IReadOnlyList<string> Migrations { get; } =
     [
@@ -72,6 +69,11 @@ internal static class SqliteSchema
             value    TEXT    NOT NULL,
             PRIMARY KEY (trial_id, key)
         );
+        """,
+        // Readers cache finished trials and re-read one only when its revision moved, which every change to a finished
+        // trial (its attributes) and the change that finishes it bump.
+        """
+        ALTER TABLE trials ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
         """,
     ];
 }
