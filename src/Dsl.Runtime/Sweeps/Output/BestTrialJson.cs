@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dsl.Search;
 using Dsl.Search.Trials;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Output;
 
 /// <summary>
 /// The best trial as the JSON document written to <c>best.json</c> and printed by the <c>best</c> command: its value,

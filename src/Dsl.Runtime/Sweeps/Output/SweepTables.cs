@@ -2,7 +2,7 @@ using Dsl.Search.Trials;
 using Dsl.Studies;
 using Spectre.Console;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Output;
 
 /// <summary>The Spectre.Console tables sweeps print: the leaderboard at the end of a run, and every trial for <c>show</c>.</summary>
 internal static class SweepTables

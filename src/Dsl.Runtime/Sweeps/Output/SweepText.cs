@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dsl.Search.Trials;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Output;
 
 /// <summary>The one way sweeps spell values, parameters and trial outcomes, so console, logs and files agree.</summary>
 internal static class SweepText

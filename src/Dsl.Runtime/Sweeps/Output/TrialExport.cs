@@ -5,7 +5,7 @@ using System.Text.Json;
 using Dsl.Search.Trials;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Output;
 
 /// <summary>Writes a study's trials as CSV (one row per trial, a column per parameter) or JSON (everything, nested).</summary>
 /// <remarks>Column names follow Optuna's <c>trials_dataframe</c> (<c>params_x</c>, <c>user_attrs_x</c>) so existing notebooks read the files.</remarks>

@@ -2,7 +2,7 @@ using System.Globalization;
 using Dsl.Search.Trials;
 using Spectre.Console;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Progress;
 
 /// <summary>
 /// Sweep progress on an interactive terminal: a bar for the study's trials (with the best so far) and one per job (its

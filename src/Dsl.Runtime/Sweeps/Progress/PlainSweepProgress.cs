@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dsl.Search.Trials;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Progress;
 
 /// <summary>Sweep progress as plain lines, for redirected output, CI logs and files; thread-safe, one flushed line per event.</summary>
 internal sealed class PlainSweepProgress(TextWriter output, bool epochs) : ISweepObserver

@@ -4,7 +4,7 @@ using Dsl.Search.Trials;
 using Dsl.Studies.Artifacts;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Running;
 
 /// <summary>
 /// Where a sweep's checkpoints go and which stay: every kept trial's own weights in the artifact store, the top

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Running;
 
 /// <summary>
 /// Calls each observer in turn, so that one that throws (a display, a report on a full disk) cannot fail trials, stop

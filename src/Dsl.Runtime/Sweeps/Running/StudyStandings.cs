@@ -1,7 +1,7 @@
 using Dsl.Search.Trials;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Running;
 
 /// <summary>
 /// A sweep's latest view of its study: every trial as last read from the store, with this run's own results folded in

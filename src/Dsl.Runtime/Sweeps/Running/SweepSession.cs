@@ -12,7 +12,7 @@ using Dsl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Running;
 
 /// <summary>One run of a sweep: opens the study, recovers and enqueues, drives the jobs, and gathers the result.</summary>
 /// <remarks>

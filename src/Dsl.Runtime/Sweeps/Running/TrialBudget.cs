@@ -1,6 +1,6 @@
 using Dsl.Search.Trials;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Running;
 
 /// <summary>The counting rules that make <see cref="SweepOptions.Trials"/> a study size rather than a number of new trials.</summary>
 internal static class TrialBudget

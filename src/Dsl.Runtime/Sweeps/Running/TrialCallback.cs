@@ -3,7 +3,7 @@ using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Training;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Running;
 
 /// <summary>
 /// Connects one trial's training to its study: after each epoch it records the validation metric, shows it, and asks

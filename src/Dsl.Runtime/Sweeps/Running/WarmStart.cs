@@ -2,7 +2,7 @@ using Dsl.Search;
 using Dsl.Search.Trials;
 using Dsl.Studies;
 
-namespace Dsl.Sweeps;
+namespace Dsl.Sweeps.Running;
 
 /// <summary>Enqueues warm-start assignments once per study, however often the sweep is rerun.</summary>
 /// <remarks>
