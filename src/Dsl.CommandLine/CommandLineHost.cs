@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Dsl.Sweeps;
 using Spectre.Console;
+using Dsl.Sweeps.Output;
+using Dsl.Sweeps.Progress;
 
 namespace Dsl.CommandLine;
 

@@ -13,6 +13,8 @@ using Spectre.Console;
 using static TorchSharp.torch;
 
 using Dsl.Sweeps;
+using Dsl.Sweeps.Output;
+using Dsl.Sweeps.Progress;
 
 namespace Dsl.CommandLine;
 

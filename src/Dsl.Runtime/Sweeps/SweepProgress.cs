@@ -1,5 +1,6 @@
 using Dsl.Training;
 using Spectre.Console;
+using Dsl.Sweeps.Progress;
 
 namespace Dsl.Sweeps;
 

@@ -3,6 +3,7 @@ using Dsl.Checkpoints;
 using Dsl.Search;
 using Dsl.Search.Trials;
 using Dsl.Training;
+using Dsl.Sweeps.Output;
 using static TorchSharp.torch;
 
 namespace Dsl.Sweeps;

@@ -1,5 +1,6 @@
 using Dsl.Search;
 using Dsl.Studies;
+using Dsl.Sweeps.Running;
 using static TorchSharp.torch;
 
 namespace Dsl.Sweeps;

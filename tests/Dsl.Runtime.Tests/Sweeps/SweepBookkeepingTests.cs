@@ -2,6 +2,7 @@ using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.CommandLine;
 using Dsl.Sweeps;
+using Dsl.Sweeps.Running;
 
 namespace Dsl.Runtime.Tests.Sweeps;
 

@@ -1,5 +1,6 @@
 using Dsl.Search.Trials;
 using Dsl.Sweeps;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Runtime.Tests.Sweeps;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dsl.Search.Trials;
 using Spectre.Console;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Sweeps.Progress;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dsl.Search.Trials;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Sweeps.Progress;
 

@@ -3,6 +3,7 @@ using Dsl.Checkpoints;
 using Dsl.Search.Trials;
 using Dsl.Studies.Artifacts;
 using Dsl.Studies;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Sweeps.Running;
 

@@ -10,6 +10,7 @@ using Dsl.Studies;
 using Dsl.Studies.Artifacts;
 using Dsl.Training;
 using TorchSharp;
+using Dsl.Sweeps.Output;
 using static TorchSharp.torch;
 
 namespace Dsl.Sweeps.Running;

@@ -1,4 +1,5 @@
 using Dsl.Search.Trials;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Sweeps.Running;
 
