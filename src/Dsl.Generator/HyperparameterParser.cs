@@ -112,7 +112,8 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
                     IsIntegral(step) ? "range [" + Format(min.Value) + ", " + Format(max.Value) + "]" : "Step " + Format(step));
                 return null;
             }
-            if (min.Value >= max.Value)
+            // Written so that a NaN bound, which no sampler can draw from, counts as an empty range too.
+            if (!(min.Value < max.Value))
             {
                 Report(DiagnosticDescriptors.InvalidRange, attributeLocation, name, Format(min.Value), Format(max.Value));
                 return null;
@@ -140,7 +141,7 @@ internal sealed class HyperparameterParser(INamedTypeSymbol type, List<Diagnosti
             }
             var grid = step > 0 ? " in steps of " + Format(step) : "";
             // Samplers draw min + k * step, and the record rejects other values: a default off that grid could never be rebuilt.
-            if (value < min || value > max || (step > 0 && !OnGrid(value.Value - min.Value, step)))
+            if (!(value >= min && value <= max) || (step > 0 && !OnGrid(value.Value - min.Value, step)))
             {
                 Report(DiagnosticDescriptors.DefaultOutOfRange, attributeLocation, name, Format(value.Value), "[" + Format(min.Value) + ", " + Format(max.Value) + "]" + grid);
                 return null;

@@ -135,6 +135,7 @@ internal sealed class ValueChecker
     private void Explore(BlockSpec block, LayerSpec layer, HashSet<string> reads, Func<Dictionary<string, object>, string?> failure)
     {
         var ordered = model.Hyperparameters.Select(h => h.Name).Where(reads.Contains).ToList();
+        if (ordered.Any(p => Candidates(p).Values.Count == 0)) return;
         var combinations = Combinations(ordered, out var exhaustive);
         var failures = new Dictionary<int, string>();
         var assignment = new Dictionary<string, object>();
@@ -383,7 +384,9 @@ internal sealed class ValueChecker
         {
             if (argument.Bounds is not { } bounds || !argument.Code.StartsWith("this.", StringComparison.Ordinal)) continue;
             var index = hyperparameters.FindIndex(h => h.Name == argument.Code.Substring("this.".Length));
-            if (index < 0 || hyperparameters[index] is not { IsRange: true, IsInteger: false } h) continue;
+            if (index < 0 || hyperparameters[index] is not { IsRange: true, IsInteger: false } h
+                || !CandidateValues.IsFinite(h.MinLiteral!) || !CandidateValues.IsFinite(h.MaxLiteral!) || !CandidateValues.IsFinite(h.DefaultLiteral))
+                continue;
             var (min, max, value) = (CandidateValues.Real(h.MinLiteral!), CandidateValues.Real(h.MaxLiteral!), CandidateValues.Real(h.DefaultLiteral));
             var where = Where(block, layer);
             if (!bounds.Contains(value))

@@ -29,6 +29,12 @@ internal static class CandidateValues
     public static List<CandidateValue> Of(HyperparameterSpec h, out bool exhaustive)
     {
         exhaustive = true;
+        // A bound that is no finite number (an infinite range) leaves nothing to try; its layers keep their run-time checks.
+        if (h.IsRange && (!IsFinite(h.MinLiteral!) || !IsFinite(h.MaxLiteral!) || !IsFinite(h.DefaultLiteral) || h.StepLiteral is { } s && !IsFinite(s)))
+        {
+            exhaustive = false;
+            return [];
+        }
         if (!h.IsRange) return h.Choices.Select(c => new CandidateValue(c, ValueOf(h, c))).ToList();
         if (h.IsInteger)
         {
@@ -72,6 +78,10 @@ internal static class CandidateValues
         HyperparameterKind.Enum => new EnumValue(literal.Substring(literal.LastIndexOf('.') + 1)),
         _ => literal,
     };
+
+    /// <summary>Whether a numeric literal is a finite number.</summary>
+    public static bool IsFinite(string literal) =>
+        double.TryParse(literal.TrimEnd('L', 'f'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && !double.IsNaN(value) && !double.IsInfinity(value);
 
     public static long Long(string literal) => long.Parse(literal.TrimEnd('L'), CultureInfo.InvariantCulture);
 
