@@ -35,7 +35,8 @@ internal static class HyperparameterEmitter
             {
                 w.OpenBlock("init");
                 w.Line("if (" + condition + ")");
-                w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(" + h.Name + "), value, \"" + h.Name + " must be " + Describe(h) + ".\");");
+                var reason = h.ExcludedBecause is { } because ? "; " + because : "";
+                w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(" + h.Name + "), value, \"" + h.Name + " must be " + Describe(h) + Escape(reason) + ".\");");
                 w.Line("_" + h.Name + " = value;");
                 w.CloseBlock();
             }
@@ -51,9 +52,12 @@ internal static class HyperparameterEmitter
         w.Line("public static Hyperparameters Default { get; } = new();");
         w.Line();
 
-        w.Summary("The ranges the samplers read, in declaration order.");
+        var searchOrder = InSearchOrder(hyperparameters);
+        w.Summary(searchOrder.SequenceEqual(hyperparameters)
+            ? "The ranges the samplers read, in declaration order."
+            : "The ranges the samplers read: each [When] controller before what it controls, otherwise in declaration order.");
         w.OpenBlock("public static " + TypeNames.Search + ".SearchSpace SearchSpace { get; } = new(new " + TypeNames.Search + ".ParameterSpec[]");
-        foreach (var h in hyperparameters)
+        foreach (var h in searchOrder)
             w.Line(SpecExpression(h) + ",");
         w.CloseBlock(");");
         w.Line();
@@ -81,7 +85,7 @@ internal static class HyperparameterEmitter
         w.Summary("The active hyperparameters as a sampler's assignment: integers as long, reals as double, choices as themselves.");
         w.OpenBlock("public global::System.Collections.Generic.IReadOnlyDictionary<string, object> ToValues()");
         w.Line("var values = new global::System.Collections.Generic.Dictionary<string, object>(" + hyperparameters.Count + ");");
-        foreach (var h in hyperparameters)
+        foreach (var h in searchOrder)
         {
             var assignment = "values[\"" + h.Name + "\"] = " + Boxed(h) + ";";
             if (ActiveCondition(h, hyperparameters, "") is { } active)
@@ -112,16 +116,36 @@ internal static class HyperparameterEmitter
         return string.Join(" && ", tests);
     }
 
+    /// <summary>
+    /// The hyperparameters with every [When] controller before the parameters it controls, otherwise in declaration
+    /// order: the search space needs that order, and conditions may name a parameter declared later.
+    /// </summary>
+    private static List<HyperparameterSpec> InSearchOrder(EquatableArray<HyperparameterSpec> hyperparameters)
+    {
+        var ordered = new List<HyperparameterSpec>(hyperparameters.Count);
+        var pending = hyperparameters.ToList();
+        while (pending.Count > 0)
+        {
+            // Cycles were reported and their conditions dropped by the parser; the fallback keeps this loop finite regardless.
+            var next = pending.FirstOrDefault(h => h.Condition is not { } c || ordered.Any(o => o.Name == c.Parameter) || pending.All(p => p.Name != c.Parameter))
+                       ?? pending[0];
+            ordered.Add(next);
+            pending.Remove(next);
+        }
+        return ordered;
+    }
+
     private static string Describe(HyperparameterSpec h)
     {
-        if (h.IsNumeric)
+        if (h.IsRange)
         {
             var range = "in [" + Plain(h.MinLiteral!) + ", " + Plain(h.MaxLiteral!) + "]";
             if (h.Log) range += " (log scale)";
             if (h.StepLiteral is not null) range += " in steps of " + Plain(h.StepLiteral);
+            if (!h.Excluded.IsEmpty) range += ", except " + string.Join(", ", h.Excluded.Select(Plain));
             return range;
         }
-        return "one of " + string.Join(", ", h.Choices.Select(Plain));
+        return "one of " + string.Join(", ", SearchedChoices(h).Select(Plain));
     }
 
     /// <summary>Literal text as a reader expects it in a message: no suffixes, quotes or namespaces.</summary>
@@ -132,38 +156,77 @@ internal static class HyperparameterEmitter
         return text;
     }
 
+    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
+
+    /// <summary>The choices a categorical offers the samplers: its declared choices without the excluded ones.</summary>
+    private static List<string> SearchedChoices(HyperparameterSpec h) => h.Choices.Where(c => !h.Excluded.Contains(c)).ToList();
+
     private static string? Validation(HyperparameterSpec h)
     {
-        if (h.IsNumeric)
+        if (h.IsRange)
         {
             var inRange = "value >= " + h.MinLiteral + " && value <= " + h.MaxLiteral;
             if (h.IsInteger && h.StepLiteral is not null)
                 inRange += " && (value - " + h.MinLiteral + ") % " + h.StepLiteral + " == 0";
-            return "!(" + inRange + ")";
+            var condition = "!(" + inRange + ")";
+            if (!h.Excluded.IsEmpty) condition += " || value is " + string.Join(" or ", h.Excluded);
+            return condition;
         }
-        if (h.Kind == HyperparameterKind.Bool) return null;
-        return "value is not (" + string.Join(" or ", h.Choices) + ")";
+        if (h.Kind == HyperparameterKind.Bool && h.Excluded.IsEmpty) return null;
+        return "value is not (" + string.Join(" or ", SearchedChoices(h)) + ")";
     }
 
     private static string SpecExpression(HyperparameterSpec h)
     {
         var name = "\"" + h.Name + "\"";
-        var spec = h.Kind switch
+        string spec;
+        if (h.IsRange && !h.Excluded.IsEmpty && h.IsInteger)
         {
-            HyperparameterKind.Int or HyperparameterKind.Long =>
-                "new " + TypeNames.Search + ".IntParameter(" + name + ", " + h.MinLiteral!.TrimEnd('L') + "L, " + h.MaxLiteral!.TrimEnd('L') + "L, " +
-                h.DefaultLiteral.TrimEnd('L') + "L, Log: " + Bool(h.Log) + ", Step: " + (h.StepLiteral?.TrimEnd('L') ?? "1") + "L)",
-            HyperparameterKind.Double or HyperparameterKind.Float =>
-                "new " + TypeNames.Search + ".FloatParameter(" + name + ", " + Real(h.MinLiteral!) + ", " + Real(h.MaxLiteral!) + ", " +
-                Real(h.DefaultLiteral) + ", Log: " + Bool(h.Log) + ", Step: " + (h.StepLiteral is null ? "0.0" : Real(h.StepLiteral)) + ")",
-            _ => "new " + TypeNames.Search + ".CategoricalParameter(" + name + ", new object[] { " + string.Join(", ", h.Choices) + " }, " +
-                 h.Choices.ToList().IndexOf(h.DefaultLiteral) + ")",
-        };
+            // Holes in an integer range leave the sampler a list of the values that work.
+            var allowed = IntegerValues(h).Where(v => !h.Excluded.Contains(v)).ToList();
+            spec = Categorical(name, allowed.Select(v => v.TrimEnd('L') + "L"), allowed.IndexOf(h.DefaultLiteral));
+        }
+        else
+        {
+            spec = h.Kind switch
+            {
+                _ when !h.IsRange => Categorical(name, SearchedChoices(h).Select(c => Boxed(h.Kind, c)), SearchedChoices(h).IndexOf(h.DefaultLiteral)),
+                HyperparameterKind.Int or HyperparameterKind.Long =>
+                    "new " + TypeNames.Search + ".IntParameter(" + name + ", " + h.MinLiteral!.TrimEnd('L') + "L, " + h.MaxLiteral!.TrimEnd('L') + "L, " +
+                    h.DefaultLiteral.TrimEnd('L') + "L, Log: " + Bool(h.Log) + ", Step: " + (h.StepLiteral?.TrimEnd('L') ?? "1") + "L)",
+                _ =>
+                    "new " + TypeNames.Search + ".FloatParameter(" + name + ", " + Real(h.MinLiteral!) + ", " + Real(h.MaxLiteral!) + ", " +
+                    Real(h.DefaultLiteral) + ", Log: " + Bool(h.Log) + ", Step: " + (h.StepLiteral is null ? "0.0" : Real(h.StepLiteral)) + ")",
+            };
+        }
         if (h.Condition is { } condition)
             spec += " { Condition = new " + TypeNames.Search + ".ParameterCondition(\"" + condition.Parameter + "\", new object[] { " +
                     string.Join(", ", condition.ValueLiterals) + " }) }";
         return spec;
     }
+
+    private static string Categorical(string name, IEnumerable<string> choices, int defaultIndex) =>
+        "new " + TypeNames.Search + ".CategoricalParameter(" + name + ", new object[] { " + string.Join(", ", choices) + " }, " + defaultIndex + ")";
+
+    /// <summary>Every value of an integer range, as literals of the hyperparameter's type.</summary>
+    public static IEnumerable<string> IntegerValues(HyperparameterSpec h)
+    {
+        var (min, max) = (ParseLong(h.MinLiteral!), ParseLong(h.MaxLiteral!));
+        var step = h.StepLiteral is null ? 1 : ParseLong(h.StepLiteral);
+        var suffix = h.Kind == HyperparameterKind.Long ? "L" : "";
+        for (var v = min; v <= max; v += step)
+            yield return v.ToString(System.Globalization.CultureInfo.InvariantCulture) + suffix;
+    }
+
+    private static long ParseLong(string literal) => long.Parse(literal.TrimEnd('L'), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A choice literal boxed as the samplers see values: integers as long and reals as double.</summary>
+    private static string Boxed(HyperparameterKind kind, string literal) => kind switch
+    {
+        HyperparameterKind.Int => literal + "L",
+        HyperparameterKind.Float => "(double)" + literal,
+        _ => literal,
+    };
 
     private static string Real(string literal) => literal.EndsWith("f", System.StringComparison.Ordinal) ? "(double)" + literal : literal;
 

@@ -18,6 +18,9 @@ internal sealed class ModelParser
 {
     private readonly INamedTypeSymbol type;
     private readonly List<DiagnosticInfo> diagnostics = new();
+
+    /// <summary>Methods that look like blocks but were rejected; they get throwing implementations.</summary>
+    private readonly List<IMethodSymbol> rejectedBlocks = new();
     private bool inputReported;
 
     private ModelParser(INamedTypeSymbol type) => this.type = type;
@@ -42,7 +45,7 @@ internal sealed class ModelParser
     private void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 
-    private ModelSpec? ParseModel(ClassDeclarationSyntax syntax, AttributeData modelAttribute, CancellationToken cancellationToken)
+    private ModelSpec? ParseModel(TypeDeclarationSyntax syntax, AttributeData modelAttribute, CancellationToken cancellationToken)
     {
         var classLocation = LocationInfo.From(syntax.Identifier.GetLocation());
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -50,24 +53,39 @@ internal sealed class ModelParser
             Report(DiagnosticDescriptors.ModelMustBePartial, classLocation, type.Name);
             return null;
         }
-        if (type.ContainingType is not null)
+        var containingTypes = ContainingTypes();
+        if (containingTypes is null)
         {
+            // Nested in a type that is not partial: no part of the class can be generated at all.
             Report(DiagnosticDescriptors.NestedDeclaration, classLocation, type.Name);
-            return null;
-        }
-        if (type.IsGenericType)
-        {
-            Report(DiagnosticDescriptors.GenericDeclaration, classLocation, type.Name);
             return null;
         }
 
         var attributeLocation = LocationInfo.From(modelAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? classLocation;
-        var (input, outputs) = ParseModelAttribute(modelAttribute, attributeLocation);
-
         var members = SymbolOrder.SourceMembers(type);
+        var problems = ModelDeclarationRules.Problems(type, syntax, members, cancellationToken);
+        diagnostics.AddRange(problems);
+        var expandable = problems.Count == 0;
+        var declaration = new DeclarationSpec(
+            syntax is RecordDeclarationSyntax ? "record" : "class",
+            type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">",
+            containingTypes.ToEquatableArray(),
+            expandable);
 
-        var hyperparameters = new HyperparameterParser(type, diagnostics).ParseAll(members, cancellationToken);
+        var hyperparameterParser = new HyperparameterParser(type, diagnostics);
+        var hyperparameters = hyperparameterParser.ParseAll(members, cancellationToken);
+        var stubs = new List<string>();
+        var stubReason = type.Name + " has Dsl generator errors; see the compiler's DSL diagnostics.";
 
+        if (!expandable)
+        {
+            // Nothing is generated but throwing implementations of the user's DSL members (and the record, which code may name).
+            foreach (var member in members.Where(IsDslMember))
+                if (PartialMemberStubs.For(member, stubReason, cancellationToken) is { } stub) stubs.Add(stub);
+            return Spec(syntax, Array.Empty<int>(), 0, hyperparameters, new List<BlockSpec>(), classLocation, declaration, stubs, members);
+        }
+
+        var (input, outputs) = ParseModelAttribute(modelAttribute, attributeLocation);
         var blocks = ParseBlocks(members.OfType<IMethodSymbol>(), classLocation, cancellationToken);
         var forward = blocks.FirstOrDefault(b => b.IsForward);
         if (forward is not null)
@@ -77,7 +95,17 @@ internal sealed class ModelParser
             input = resolved.Inputs.Count > 0 ? [.. resolved.Inputs[0].Shape] : [];
         }
 
-        return new ModelSpec(
+        foreach (var member in hyperparameterParser.Rejected.Cast<ISymbol>().Concat(rejectedBlocks))
+            if (PartialMemberStubs.For(member, stubReason, cancellationToken) is { } stub) stubs.Add(stub);
+        // Only a model without errors is told about unused hyperparameters: an error may be what leaves one unused.
+        if (!diagnostics.Any(d => d.IsError)) ReportUnusedHyperparameters(hyperparameters, blocks, cancellationToken);
+
+        return Spec(syntax, input, outputs, hyperparameters, blocks, classLocation, declaration, stubs, members);
+    }
+
+    private ModelSpec Spec(TypeDeclarationSyntax syntax, int[] input, int outputs, List<HyperparameterSpec> hyperparameters, List<BlockSpec> blocks,
+        LocationInfo? classLocation, DeclarationSpec declaration, List<string> stubs, List<ISymbol> members) =>
+        new ModelSpec(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             type.Name,
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -87,7 +115,89 @@ internal sealed class ModelParser
             blocks.ToEquatableArray(),
             classLocation,
             // A layer dropped for a reported error would make the shape check report a second, misleading error.
-            HasParseErrors: diagnostics.Count > 0);
+            HasParseErrors: diagnostics.Any(d => d.IsError))
+        {
+            Declaration = declaration,
+            Stubs = stubs.ToEquatableArray(),
+            Members = members
+                .Where(m => m is not IMethodSymbol method || method.MethodKind == MethodKind.Ordinary)
+                .Select(m => new UserMember(m.Name, m is IMethodSymbol, LocationInfo.From(m.Locations.FirstOrDefault())))
+                .ToEquatableArray(),
+            Sizes = SizeMembers(members, syntax).ToEquatableArray(),
+        };
+
+    /// <summary>The partial types the class is nested in, outermost first; null when one of them is not partial.</summary>
+    private List<ContainingType>? ContainingTypes()
+    {
+        var result = new List<ContainingType>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var declarations = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
+            if (declarations.Count == 0 || !declarations.All(d => d.Modifiers.Any(SyntaxKind.PartialKeyword))) return null;
+            var keyword = declarations[0] is RecordDeclarationSyntax record
+                ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : "")
+                : declarations[0].Keyword.Text;
+            var typeParameters = outer.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", outer.TypeParameters.Select(t => t.Name)) + ">";
+            result.Insert(0, new ContainingType(keyword, outer.Name, typeParameters));
+        }
+        return result;
+    }
+
+    /// <summary>Members the DSL implements: hyperparameters, Forward and methods that carry layers.</summary>
+    private static bool IsDslMember(ISymbol member) => member switch
+    {
+        IPropertySymbol property => property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.HyperparameterAttribute),
+        IMethodSymbol method => method.MethodKind == MethodKind.Ordinary
+                                && (method.Name == BlockSpec.ForwardName || method.GetAttributes().Any(a => InheritsFrom(a.AttributeClass, TypeNames.LayerAttributeBase))),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Warns about hyperparameters that nothing reads: no layer argument, condition or other member of the class names
+    /// them (with nameof, a string, or plain code).
+    /// </summary>
+    private void ReportUnusedHyperparameters(List<HyperparameterSpec> hyperparameters, List<BlockSpec> blocks, CancellationToken cancellationToken)
+    {
+        if (hyperparameters.Count == 0) return;
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var reference in type.DeclaringSyntaxReferences)
+            foreach (var name in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
+                used.Add(name.Identifier.ValueText);
+        foreach (var argument in blocks.SelectMany(b => b.Layers).SelectMany(l => l.Arguments))
+            if (argument.Code.StartsWith("this.", StringComparison.Ordinal)) used.Add(argument.Code.Substring("this.".Length));
+        foreach (var h in hyperparameters)
+            if (h.Condition is { } condition) used.Add(condition.Parameter);
+        foreach (var h in hyperparameters.Where(h => !used.Contains(h.Name)))
+            Report(DiagnosticDescriptors.UnusedHyperparameter, h.Location, h.Name, type.Name);
+    }
+
+    /// <summary>Constants and single-expression instance properties of integer type, which layer sizes may read.</summary>
+    private static IEnumerable<SizeMember> SizeMembers(List<ISymbol> members, TypeDeclarationSyntax syntax)
+    {
+        foreach (var member in members)
+        {
+            switch (member)
+            {
+                case IFieldSymbol { HasConstantValue: true } field when field.ConstantValue is int or long:
+                    yield return new SizeMember(field.Name, Convert.ToString(field.ConstantValue, CultureInfo.InvariantCulture)!);
+                    break;
+                case IPropertySymbol property when property.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && !property.IsStatic
+                                                   && property.DeclaringSyntaxReferences.Length == 1
+                                                   && property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax declaration
+                                                   && GetterExpression(declaration) is { } expression:
+                    yield return new SizeMember(property.Name, expression.ToString());
+                    break;
+            }
+        }
+    }
+
+    private static ExpressionSyntax? GetterExpression(PropertyDeclarationSyntax property)
+    {
+        if (property.ExpressionBody is { } arrow) return arrow.Expression;
+        if (property.AccessorList is not { Accessors.Count: 1 } list || !list.Accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration)) return null;
+        var getter = list.Accessors[0];
+        if (getter.ExpressionBody is { } getterArrow) return getterArrow.Expression;
+        return getter.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax { Expression: { } returned } ? returned : null;
     }
 
     private (int[] Input, int Outputs) ParseModelAttribute(AttributeData attribute, LocationInfo? location)
@@ -140,6 +250,7 @@ internal sealed class ModelParser
                     Report(DiagnosticDescriptors.MissingForward, location ?? classLocation, type.Name);
                 else
                     Report(DiagnosticDescriptors.InvalidBlockSignature, location, method.Name);
+                rejectedBlocks.Add(method);
                 sawForward |= isForward;
                 continue;
             }
@@ -168,39 +279,39 @@ internal sealed class ModelParser
         return shape.ConstructorArguments[0].Values.Select(v => v.Value is int i ? i : 0).ToArray();
     }
 
-    /// <summary>TorchSharp's widest module type, Module&lt;T1, ..., T6, TResult&gt;; DSL0064's message names the same limit.</summary>
-    private const int MaxInputs = 6;
-
-    /// <summary>Gives each input of Forward its shape: [Shape] on the parameter, or the model's Input for a single input.</summary>
+    /// <summary>
+    /// Gives each input of Forward its shape: [Shape] on the parameter, or the model's Input for a single input. After an
+    /// error the inputs keep their names (and the generated signature the user's), but some have no shape.
+    /// </summary>
     private BlockSpec ResolveInputShapes(BlockSpec forward, int[] modelInput, LocationInfo? attributeLocation)
     {
         var inputs = forward.Inputs.ToList();
-        // TorchSharp's Module<T1, ..., T6, TResult> is the widest there is; the trainer and sweeps take every arity up to it.
-        if (inputs.Count > MaxInputs)
-        {
-            Report(DiagnosticDescriptors.TooManyInputs, forward.Location, type.Name, inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return forward with { Inputs = EquatableArray<InputSpec>.Empty };
-        }
         if (inputs.Count == 1 && inputs[0].Shape.IsEmpty)
         {
             if (modelInput.Length == 0)
             {
                 if (!inputReported) Report(DiagnosticDescriptors.MissingInputShape, attributeLocation, type.Name);
-                return forward with { Inputs = EquatableArray<InputSpec>.Empty };
+                return forward;
             }
             inputs[0] = inputs[0] with { Shape = modelInput.ToEquatableArray() };
+        }
+        else if (inputs.Count == 1 && modelInput.Length > 0)
+        {
+            Report(DiagnosticDescriptors.InputAndShapeConflict, attributeLocation, type.Name, string.Join(", ", modelInput),
+                inputs[0].Name, string.Join(", ", inputs[0].Shape));
+            return forward;
         }
         else if (inputs.Count > 1 && modelInput.Length > 0)
         {
             Report(DiagnosticDescriptors.InputWithSeveralForwardInputs, attributeLocation, type.Name, Text(inputs.Count));
-            return forward with { Inputs = EquatableArray<InputSpec>.Empty };
+            return forward;
         }
         foreach (var input in inputs)
         {
             if (input.Shape.IsEmpty || input.Shape.Any(d => d <= 0))
             {
                 Report(DiagnosticDescriptors.ForwardInputNeedsShape, forward.Location, type.Name, input.Name);
-                return forward with { Inputs = EquatableArray<InputSpec>.Empty };
+                return forward;
             }
         }
         return forward with { Inputs = inputs.ToEquatableArray() };
@@ -247,7 +358,8 @@ internal sealed class ModelParser
         }
         else
         {
-            // Names follow TorchSharp and PyTorch habits so state_dict keys read like hand-written ones.
+            // Names follow TorchSharp and PyTorch habits so state_dict keys read like hand-written ones. They depend on the
+            // block's layers alone, never on the user's other members: a clash with one is reported, not dodged.
             var prefix = definition.FieldPrefix;
             counters.TryGetValue(prefix, out var count);
             do
@@ -255,10 +367,10 @@ internal sealed class ModelParser
                 count++;
                 name = prefix + count.ToString(CultureInfo.InvariantCulture);
             }
-            while (previous.Any(p => p.FieldName == name) || type.GetMembers(name).Length > 0);
+            while (previous.Any(p => p.FieldName == name));
             counters[prefix] = count;
         }
-        if (previous.Any(p => p.FieldName == name) || type.GetMembers(name).Length > 0)
+        if (previous.Any(p => p.FieldName == name))
         {
             Report(DiagnosticDescriptors.DuplicateName, location, name, type.Name);
             return null;

@@ -41,7 +41,29 @@ internal sealed class ShapeChecker
         var output = checker.InferBlock(forward, BlockUse.Entry, inputs, forward.Location);
         checker.CheckOutputs(forward, output);
         checker.ReportUnusedBlocks();
-        return new CheckedModel(model, checker.plans.ToEquatableArray(), checker.diagnostics.ToEquatableArray());
+        checker.ReportNameClashes();
+        var checkedModel = new CheckedModel(model, checker.plans.ToEquatableArray(), checker.diagnostics.ToEquatableArray());
+        return checkedModel.HasErrors ? checkedModel : ValueChecker.Check(checkedModel, cancellationToken);
+    }
+
+    private bool HasErrors => diagnostics.Any(d => d.IsError);
+
+    /// <summary>Reports user members whose names a generated layer field takes, at the user's member: generated names never move.</summary>
+    private void ReportNameClashes()
+    {
+        if (HasErrors) return;
+        var generated = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        foreach (var plan in plans.Where(p => p.Use is BlockUse.Entry or BlockUse.Branch))
+        {
+            var block = model.Block(plan.Block)!;
+            foreach (var layer in block.Layers)
+                generated[block.FieldName(layer)] = "the field of " + layer.Kind + " in " + block.Name;
+        }
+        foreach (var member in model.Members)
+        {
+            if (generated.TryGetValue(member.Name, out var field))
+                Report(DiagnosticDescriptors.GeneratedNameClash, member.Location, member.Name, field, model.ClassName);
+        }
     }
 
     private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
@@ -99,6 +121,7 @@ internal sealed class ShapeChecker
                         : null,
                 };
                 if (shape is null) return null;
+                WarnAboutFloatIds(block, i);
                 shapes.Add(shape);
                 current = shape.Output;
             }
@@ -117,6 +140,18 @@ internal sealed class ShapeChecker
         finally
         {
             visiting.RemoveAt(visiting.Count - 1);
+        }
+    }
+
+    /// <summary>Embedding takes integer ids; every layer but Flatten (which keeps the type) produces floating-point values.</summary>
+    private void WarnAboutFloatIds(BlockSpec block, int index)
+    {
+        if (block.Layers[index].Kind != EmbeddingLayer.KindName) return;
+        for (var i = index - 1; i >= 0; i--)
+        {
+            if (block.Layers[i].Kind == FlattenLayer.KindName) continue;
+            Report(DiagnosticDescriptors.EmbeddingOfFloats, block.Layers[index].Location, block.Layers[i].Kind);
+            return;
         }
     }
 
@@ -231,7 +266,7 @@ internal sealed class ShapeChecker
 
     private void CheckOutputs(BlockSpec forward, IReadOnlyList<Dim>? output)
     {
-        if (output is null || diagnostics.Count > 0 || model.Outputs <= 0) return;
+        if (output is null || HasErrors || model.Outputs <= 0) return;
         var last = output.Count == 1 ? output[0] : null;
         if (last is null || (last.Value is { } width && width != model.Outputs))
         {
@@ -243,7 +278,7 @@ internal sealed class ShapeChecker
 
     private void ReportUnusedBlocks()
     {
-        if (diagnostics.Count > 0) return;
+        if (HasErrors) return;
         foreach (var block in model.Blocks.Where(b => !b.IsForward && plans.All(p => p.Block != b.Name)))
             Report(DiagnosticDescriptors.UnusedBlock, block.Location, block.Name);
     }

@@ -29,7 +29,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
         var inputs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 TypeNames.ModelAttribute,
-                static (node, _) => node is ClassDeclarationSyntax,
+                // Records are found too, so [Model] on one is reported rather than silently ignored.
+                static (node, _) => node is ClassDeclarationSyntax || (node is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword)),
                 static (syntaxContext, cancellationToken) => ModelSource.From(syntaxContext, cancellationToken))
             .Where(static source => source is not null)
             .WithTrackingName(TrackingNames.ModelSources)

@@ -30,6 +30,14 @@ internal static class SweepEmitter
         w.Line("public " + sweep.ClassName + "(Hyperparameters hyperparameters) => HyperparameterValues = hyperparameters ?? throw new global::System.ArgumentNullException(nameof(hyperparameters));");
         w.Line();
         HyperparameterEmitter.EmitPropertyImplementations(w, sweep.Hyperparameters);
+        foreach (var stub in sweep.Stubs) w.Line(stub);
+        if (sweep.Stubs.Count > 0) w.Line();
+        if (!sweep.ModelUsable)
+        {
+            HyperparameterEmitter.EmitRecord(w, sweep.ClassName, sweep.Hyperparameters, GeneratedCode);
+            w.CloseBlock();
+            return w.ToString();
+        }
 
         w.Summary("What the sweep optimises and how its hyperparameters configure training.");
         w.Line("public static global::Dsl.Sweeps.SweepDefinition<Hyperparameters> Definition { get; } = new(");

@@ -18,6 +18,9 @@ internal static class SweepParser
         var diagnostics = new List<DiagnosticInfo>();
         if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax syntax)
             return new ParsedSweep(null, EquatableArray<DiagnosticInfo>.Empty);
+        // A class with [Model] too is reported by the model generator, which alone writes its members.
+        if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.ModelAttribute))
+            return new ParsedSweep(null, EquatableArray<DiagnosticInfo>.Empty);
         var location = LocationInfo.From(syntax.Identifier.GetLocation());
         void Report(DiagnosticDescriptor descriptor, LocationInfo? at, params string[] arguments) =>
             diagnostics.Add(DiagnosticInfo.Create(descriptor, at, arguments));
@@ -70,7 +73,10 @@ internal static class SweepParser
         direction ??= metric == "Loss" ? "Minimize" : "Maximize";
 
         var members = SymbolOrder.SourceMembers(type);
-        var hyperparameters = new HyperparameterParser(type, diagnostics).ParseAll(members, cancellationToken);
+        var hyperparameterParser = new HyperparameterParser(type, diagnostics);
+        var hyperparameters = hyperparameterParser.ParseAll(members, cancellationToken);
+        var stubReason = type.Name + " has Dsl generator errors; see the compiler's DSL diagnostics.";
+        var stubs = hyperparameterParser.Rejected.Select(p => PartialMemberStubs.For(p, stubReason, cancellationToken)).OfType<string>();
 
         var modelHyperparameters = model.GetMembers().OfType<IPropertySymbol>()
             .Where(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.HyperparameterAttribute))
@@ -99,6 +105,9 @@ internal static class SweepParser
             }
             bindings.Add(new TrainingOptionBinding(h.Name, h.Name, source.Conversion));
         }
+        foreach (var h in hyperparameters.Where(h => bindings.Any(b => b.Hyperparameter == h.Name)))
+            if (IgnoredByEveryOptimizer(h, hyperparameters) is { } reason)
+                Report(DiagnosticDescriptors.NeverActive, h.Location, h.Name, reason);
 
         var spec = new SweepSpec(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
@@ -110,7 +119,39 @@ internal static class SweepParser
             hyperparameters.ToEquatableArray(),
             bindings.ToEquatableArray(),
             location,
-            HasCommandLine: context.SemanticModel.Compilation.GetTypeByMetadataName(TypeNames.SweepCommandLine) is not null);
+            HasCommandLine: context.SemanticModel.Compilation.GetTypeByMetadataName(TypeNames.SweepCommandLine) is not null)
+        {
+            // The model's own error explains why it has no module; the sweep then leaves out what would name one.
+            ModelUsable = ModelDeclarationRules.IsExpandable(model, cancellationToken),
+            Stubs = stubs.ToEquatableArray(),
+        };
         return new ParsedSweep(spec, diagnostics.ToEquatableArray());
     }
+
+    /// <summary>The optimizers that read each optimizer-specific option, as Dsl.Training.Optimizers builds them.</summary>
+    private static readonly Dictionary<string, string[]> OptimizersUsing = new()
+    {
+        ["Momentum"] = ["Sgd", "RMSprop"],
+        ["Nesterov"] = ["Sgd"],
+        ["Beta1"] = ["Adam", "AdamW", "NAdam"],
+        ["Beta2"] = ["Adam", "AdamW", "NAdam"],
+    };
+
+    /// <summary>
+    /// Why a searched option can never take effect: the sweep searches Optimizer, and none of the optimizers it can
+    /// run with (its choices, narrowed by the option's own [When]) reads the option; null when some does.
+    /// </summary>
+    private static string? IgnoredByEveryOptimizer(HyperparameterSpec option, List<HyperparameterSpec> hyperparameters)
+    {
+        if (!OptimizersUsing.TryGetValue(option.Name, out var users)) return null;
+        if (hyperparameters.FirstOrDefault(h => h.Name == "Optimizer" && h.Kind == HyperparameterKind.Enum) is not { } optimizer) return null;
+        var possible = optimizer.Choices.Select(Member).ToList();
+        if (option.Condition is { Parameter: "Optimizer" } condition)
+            possible = possible.Intersect(condition.ValueLiterals.Select(Member)).ToList();
+        // An empty set means the [When] itself can never hold, which the hyperparameter parser already reported.
+        if (possible.Count == 0 || possible.Any(users.Contains)) return null;
+        return "it applies to " + string.Join(" and ", users) + ", but the optimizers it can run with are " + string.Join(", ", possible);
+    }
+
+    private static string Member(string enumLiteral) => enumLiteral.Substring(enumLiteral.LastIndexOf('.') + 1);
 }

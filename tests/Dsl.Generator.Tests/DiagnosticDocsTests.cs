@@ -68,12 +68,14 @@ public partial class DiagnosticDocsTests
         example = example.Substring(0, example.IndexOf("\n## How to fix\n", StringComparison.Ordinal));
         var code = Fenced().Match(example) is { Success: true } c && c.Groups["lang"].Value == "csharp" ? c.Groups["body"].Value : null;
         Assert.True(code is not null, id + ": the Example section must start with a ```csharp block");
-        var shown = Fenced().Matches(example).Select(m => m.Groups["body"].Value.Trim()).LastOrDefault(b => b.StartsWith("error " + id + ": ", StringComparison.Ordinal));
-        Assert.True(shown is not null, id + ": the Example section must show the message as 'error " + id + ": ...' in a fenced block");
+        // As the compiler prints it: "error DSLnnnn: ..." or, for a warning, "warning DSLnnnn: ...".
+        var severity = DiagnosticDescriptors.ById(id).DefaultSeverity == DiagnosticSeverity.Warning ? "warning " : "error ";
+        var shown = Fenced().Matches(example).Select(m => m.Groups["body"].Value.Trim()).LastOrDefault(b => b.StartsWith(severity + id + ": ", StringComparison.Ordinal));
+        Assert.True(shown is not null, id + ": the Example section must show the message as '" + severity + id + ": ...' in a fenced block");
 
         var output = GeneratorHarness.Run(code!);
         var reported = Assert.Single(output.GeneratorDiagnostics);
-        var actual = "error " + reported.Id + ": " + reported.GetMessage(CultureInfo.InvariantCulture);
+        var actual = severity + reported.Id + ": " + reported.GetMessage(CultureInfo.InvariantCulture);
         // A page may cut a long message with "...", such as the list of every training option, which grows over time.
         var matches = shown!.EndsWith("...", StringComparison.Ordinal) ? actual.StartsWith(shown[..^3], StringComparison.Ordinal) : shown == actual;
         Assert.True(matches, id + ": the page shows\n" + shown + "\nbut its example gives\n" + actual);

@@ -8,7 +8,8 @@ public class LayerDiagnosticsTests
 {
     private static string Model(string input, string layers, int outputs = 2) =>
         Sources.Usings + "namespace T;\n[Model(Input = new[] { " + input + " }, Outputs = " + outputs + ")]\npublic partial class M\n{\n" +
-        "    [Hyperparameter(0.0, 0.5, Default = 0.1)] public partial double Rate { get; }\n" +
+        // Declared only where a layer reads it, since an unused hyperparameter is a warning of its own.
+        (layers.Contains("Rate") ? "    [Hyperparameter(0.0, 0.5, Default = 0.1)] public partial double Rate { get; }\n" : "") +
         "    [" + layers + "] public partial Tensor Forward(Tensor x);\n}\n";
 
     public static TheoryData<string, string, string, string> Cases => new()
@@ -79,7 +80,7 @@ public class LayerDiagnosticsTests
     }
 
     [Fact]
-    public void HeadsThatDependOnHyperparametersAreLeftToTheRuntimeCheck()
+    public void HeadsThatDependOnHyperparametersAreCheckedAtEveryValue()
     {
         var source = Sources.Usings + """
             namespace T;
@@ -91,7 +92,10 @@ public class LayerDiagnosticsTests
             }
             """;
         var output = GeneratorHarness.Run(source);
-        Assert.Empty(output.GeneratorDiagnostics);
+        // 5 heads do not divide 12, for either layer: a warning each, and the search leaves 5 out.
+        Assert.Equal(["DSL0071", "DSL0071"], output.GeneratorDiagnostics.Select(d => d.Id));
+        Assert.All(output.GeneratorDiagnostics, d => Assert.Contains("Heads = 5", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains("new global::Dsl.Search.CategoricalParameter(\"Heads\", new object[] { 1L, 2L, 3L, 4L, 6L }, 2)", output.Source("M.Model.g.cs"));
         Assert.Empty(output.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 

@@ -20,6 +20,12 @@ public class RobustnessTests
         data.Add(Sources.FashionCnn.Replace("new[] { 1, 28, 28 }", "null"));
         data.Add(Sources.FashionCnn.Replace("Default = 32", "Default = \"x\""));
         data.Add(Sources.FashionCnn.Replace("Default = 32", "Default = null"));
+        // Bounds and sizes the value checks cannot take as numbers: NaN, infinities, a size that reads itself.
+        data.Add(Sources.FashionCnn.Replace("[Hyperparameter(0.0, 0.5, Default = 0.25)]", "[Hyperparameter(0.0, double.PositiveInfinity, Default = 0.25)]"));
+        data.Add(Sources.FashionCnn.Replace("[Hyperparameter(0.0, 0.5, Default = 0.25)]", "[Hyperparameter(double.NaN, 0.5, Default = 0.25)]"));
+        data.Add(Sources.FashionCnn.Replace("[Hyperparameter(0.0, 0.5, Default = 0.25)]", "[Hyperparameter(0.0, 0.5, Default = double.NaN)]"));
+        data.Add(Sources.FashionCnn.Replace("private int Wide => Channels * 2;", "private int Wide => Wide * 2 + long.MinValue / -1;"));
+        data.Add(Sources.FashionCnn.Replace("[Hyperparameter(16, 64, Default = 32)]", "[Hyperparameter(int.MinValue, int.MaxValue, Default = 32)]"));
         return data;
     }
 

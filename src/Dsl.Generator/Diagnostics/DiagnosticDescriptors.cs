@@ -26,6 +26,10 @@ internal static class DiagnosticDescriptors
     private static DiagnosticDescriptor Error(string id, string title, string message, string help) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description: help, helpLinkUri: HelpLink(id));
 
+    // A warning leaves the model's code to be generated as usual.
+    private static DiagnosticDescriptor Warning(string id, string title, string message, string help) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description: help, helpLinkUri: HelpLink(id));
+
     // ---- Declarations of models and sweeps ------------------------------------------------------------------
 
     public static readonly DiagnosticDescriptor ModelMustBePartial = Error(
@@ -85,6 +89,11 @@ internal static class DiagnosticDescriptors
         "Model '{0}' declares Outputs = {1}, but its last layer produces {2}",
         "Make the last layer produce Outputs features, or change Outputs.");
 
+    public static readonly DiagnosticDescriptor InputAndShapeConflict = Error(
+        "DSL0073", "Model Input conflicts with [Shape] on Forward",
+        "Model '{0}' declares Input = [{1}], and Forward's input '{2}' declares [Shape({3})]; declare the shape once",
+        "Give the input shape either as [Model(Input = ...)] or as [Shape(...)] on Forward's parameter, not both.");
+
     // ---- Hyperparameters -------------------------------------------------------------------------------------
 
     public static readonly DiagnosticDescriptor HyperparameterNotPartialGetter = Error(
@@ -99,13 +108,13 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NumericHyperparameterNeedsRange = Error(
         "DSL0025", "Numeric hyperparameter has no range",
-        "Hyperparameter '{0}' is numeric and needs a range: [Hyperparameter(min, max)]",
-        "Give numeric hyperparameters their range: [Hyperparameter(min, max)].");
+        "Hyperparameter '{0}' is numeric and needs a range, [Hyperparameter(min, max)], or Choices = new object[] {{ ... }}",
+        "Give numeric hyperparameters their range, [Hyperparameter(min, max)], or their values, Choices = new object[] { 3, 5, 7 }.");
 
     public static readonly DiagnosticDescriptor ChoicesOnNumericHyperparameter = Error(
-        "DSL0026", "Numeric hyperparameter lists Choices",
-        "Hyperparameter '{0}' is numeric; Choices apply to string and enum hyperparameters",
-        "Search a numeric hyperparameter over a range (with a Step for a grid); Choices are for strings and enums.");
+        "DSL0026", "Numeric hyperparameter combines Choices with a range",
+        "Hyperparameter '{0}' combines Choices with a range, Log or Step; give either Choices or a range",
+        "A numeric hyperparameter is searched either over a range (with Log or a Step) or over a list of Choices, not both.");
 
     public static readonly DiagnosticDescriptor IntegerRangeNotIntegral = Error(
         "DSL0027", "Integer hyperparameter has a fractional range or step",
@@ -145,7 +154,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ChoiceOfWrongType = Error(
         "DSL0031", "Hyperparameter choice has the wrong type",
         "Hyperparameter '{0}' lists a choice that is not of type {1}",
-        "Every entry of Choices must be a value of the property's type: strings for a string, members of the enum for an enum.");
+        "Every entry of Choices must be a value of the property's type: strings for a string, members of the enum for an enum, numbers (whole ones for an integer) for a number.");
 
     public static readonly DiagnosticDescriptor NoChoices = Error(
         "DSL0032", "Hyperparameter has no choices",
@@ -169,11 +178,6 @@ internal static class DiagnosticDescriptors
         "Hyperparameter '{0}' depends on '{1}', which is not a hyperparameter of '{2}'",
         "[When(nameof(Other), values...)] must name a hyperparameter of the same class; use nameof so renames follow.");
 
-    public static readonly DiagnosticDescriptor ConditionOnLaterHyperparameter = Error(
-        "DSL0051", "[When] names a hyperparameter declared later",
-        "Hyperparameter '{0}' depends on '{1}', which must be declared before it",
-        "Samplers decide hyperparameters in declaration order; move the one that is depended on above this one.");
-
     public static readonly DiagnosticDescriptor ConditionOnNumericHyperparameter = Error(
         "DSL0052", "[When] names a numeric hyperparameter",
         "Hyperparameter '{0}' depends on numeric '{1}'; conditions apply to categorical, bool and enum hyperparameters",
@@ -183,6 +187,11 @@ internal static class DiagnosticDescriptors
         "DSL0053", "[When] values are not choices",
         "Hyperparameter '{0}' is conditional on values that are not choices of '{1}' [{2}]",
         "List at least one value, each among the choices of the hyperparameter that [When] names.");
+
+    public static readonly DiagnosticDescriptor ConditionCycle = Error(
+        "DSL0074", "[When] conditions form a cycle",
+        "Hyperparameter '{0}' is part of a cycle of [When] conditions: {1}",
+        "A [When] condition may name a hyperparameter declared anywhere in the class, but conditions may not depend on each other in a circle.");
 
     // ---- Layers and their arguments --------------------------------------------------------------------------
 
@@ -288,6 +297,11 @@ internal static class DiagnosticDescriptors
         "{0} repeats '{1}', which must keep its shape, but it turns {2} into {3}",
         "Each copy feeds the next, so the repeated block must return the shape it receives.");
 
+    public static readonly DiagnosticDescriptor EmbeddingOfFloats = Warning(
+        "DSL0082", "Embedding fed by a floating-point input",
+        "Embedding looks up integer token ids, but it receives the floating-point output of {0}",
+        "Put Embedding first in a block that receives the token ids (a long tensor).");
+
     // ---- Blocks ----------------------------------------------------------------------------------------------
 
     public static readonly DiagnosticDescriptor InvalidBlockSignature = Error(
@@ -367,21 +381,97 @@ internal static class DiagnosticDescriptors
         "Sweep '{0}' declares '{1}' ({2}), but the training option {1} needs a hyperparameter of type {3}",
         "Declare the hyperparameter with the type the message names.");
 
+    // ---- Values a hyperparameter can take -------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor NoValueFits = Error(
+        "DSL0070", "No value of a hyperparameter fits the layer",
+        "{0} fails for every value of {1}; for example {2}",
+        "The generator checks a layer at every value a sampler can produce for the hyperparameters its sizes depend on. " +
+        "When no value works, change the range or the layer. When only some values fail, DSL0071 warns and the search leaves them out.");
+
+    public static readonly DiagnosticDescriptor SomeValuesDoNotFit = Warning(
+        "DSL0071", "Some values of a hyperparameter do not fit the layer",
+        "{0} fails for {1}, for example {2}; {3}",
+        "The generator checks a layer at every value a sampler can produce (the ends of a real range). Values that fail whatever " +
+        "the other hyperparameters are are left out of the generated SearchSpace (the range is narrowed, or becomes a list of the " +
+        "values that work) and rejected by the Hyperparameters record, so no trial is spent on them; a real range is narrowed to " +
+        "what the layer accepts; combinations that fail although each value can work are rejected when the model is built. " +
+        "Narrow the range to what every layer accepts to silence the warning.");
+
+    public static readonly DiagnosticDescriptor DefaultDoesNotFit = Error(
+        "DSL0072", "A hyperparameter default does not fit the layer",
+        "{0} fails at the defaults {1}: {2}",
+        "Hyperparameters.Default must build a working model; pick defaults that every layer accepts.");
+
+    public static readonly DiagnosticDescriptor UnusedHyperparameter = Warning(
+        "DSL0079", "Hyperparameter is never used",
+        "Hyperparameter '{0}' is searched, but no layer, condition or member of '{1}' uses it",
+        "A hyperparameter that nothing reads only adds noise to the search; use it with nameof(...) or remove it.");
+
+    public static readonly DiagnosticDescriptor StepDoesNotDivideRange = Warning(
+        "DSL0080", "Step does not divide the range",
+        "Hyperparameter '{0}' has Step {1}, which does not divide its range [{2}, {3}]; the largest value searched is {4}",
+        "Samplers step from the minimum, so the maximum is never reached; make max - min a multiple of Step.");
+
+    public static readonly DiagnosticDescriptor NeverActive = Warning(
+        "DSL0081", "Hyperparameter can never be active",
+        "Hyperparameter '{0}' is searched, but can never take effect: {1}",
+        "A hyperparameter whose condition can never hold, or a training option the searched optimizers ignore, only adds noise to the search.");
+
+    // ---- Declarations the generator cannot expand ------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor ModelOnRecord = Error(
+        "DSL0075", "[Model] on a record",
+        "'{0}' is a record; [Model] applies to partial classes",
+        "A model is a TorchSharp module, and a record cannot derive from Module. Declare 'public partial class'.");
+
+    public static readonly DiagnosticDescriptor ModelOnAbstractClass = Error(
+        "DSL0076", "[Model] on an abstract class",
+        "'{0}' is abstract; the generator builds instances of models, so [Model] classes cannot be abstract",
+        "Remove 'abstract', or move the shared members to a base class without [Model].");
+
+    public static readonly DiagnosticDescriptor ConstructorClash = Error(
+        "DSL0077", "Constructor clashes with the generated one",
+        "Model '{0}' declares a constructor {1}, which the generator writes itself",
+        "The generator writes M() and M(M.Hyperparameters); remove this constructor, or give it other parameters that call this(...).");
+
+    public static readonly DiagnosticDescriptor ModelAndSweep = Error(
+        "DSL0078", "[Model] and [Sweep] on the same class",
+        "'{0}' carries both [Model] and [Sweep]; declare the sweep as a class of its own",
+        "A sweep names its model with [Sweep(typeof(M))]; both generate the same members, so they cannot share a class.");
+
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
+        "DSL0083", "Member name clashes with a generated member",
+        "'{0}' is also the name of {1} that the generator writes in '{2}'",
+        "Generated layer fields are named after the layer kind (fc1, conv2) and become state_dict keys; rename the member, or give the layer Name = \"...\".");
+
+    public static readonly DiagnosticDescriptor StaticModel = Error(
+        "DSL0084", "Model class is static",
+        "'{0}' is static; a model is a module the generator builds instances of",
+        "Remove 'static': the generator makes the class a TorchSharp module with constructors.");
+
+    public static readonly DiagnosticDescriptor ModelWithBaseClass = Error(
+        "DSL0085", "Model class derives from another class",
+        "'{0}' derives from {1}; the generator makes a model derive from {2}",
+        "Remove the base class (or declare exactly the module type the generator writes); share code through members or helpers instead.");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
-        ModelMustBePartial, NestedDeclaration, GenericDeclaration,
-        MissingInputShape, InputSizeNotPositive, NegativeOutputs, InputWithSeveralForwardInputs, ForwardInputNeedsShape, TooManyInputs, MissingForward, OutputsMismatch,
+        ModelMustBePartial, NestedDeclaration, GenericDeclaration, ModelOnRecord, ModelOnAbstractClass, StaticModel, ModelWithBaseClass,
+        ConstructorClash, ModelAndSweep, GeneratedNameClash,
+        MissingInputShape, InputSizeNotPositive, NegativeOutputs, InputWithSeveralForwardInputs, ForwardInputNeedsShape, TooManyInputs, InputAndShapeConflict, MissingForward, OutputsMismatch,
         HyperparameterNotPartialGetter, UnsupportedHyperparameterType, NumericHyperparameterNeedsRange, ChoicesOnNumericHyperparameter,
         IntegerRangeNotIntegral, InvalidRange, LogScaleNeedsPositiveMin, NegativeStep, StepWithLogScale, DefaultOutOfRange,
         RangeOnCategoricalHyperparameter, ChoiceOfWrongType, NoChoices, DuplicateChoice, DefaultNotAChoice,
-        ConditionOnUnknownHyperparameter, ConditionOnLaterHyperparameter, ConditionOnNumericHyperparameter, ConditionValuesNotChoices,
+        ConditionOnUnknownHyperparameter, ConditionOnNumericHyperparameter, ConditionValuesNotChoices, ConditionCycle,
         UnknownLayer, ArgumentOutOfRange, ArgumentOfWrongKind, UnknownMember, WrongMemberType, InvalidLayerName, DuplicateName,
         PaddingOverHalfWindow, OptionValueNotOffered, RecurrentDropoutNeedsLayers, PaddingIndexOutsideTable,
         InputRankMismatch, WindowDoesNotFit, SequencePoolingWithoutSteps, HeadsDoNotDivideWidth, SeveralInputsWithoutFuse, FusionBranchNotVector, FusionWidthsMayDiffer,
-        ResidualCannotProject, RepeatChangesShape,
+        ResidualCannotProject, RepeatChangesShape, EmbeddingOfFloats,
         InvalidBlockSignature, UnknownBlock, BlockArgumentNotNameof, FuseNeedsTwoBranches, BlockUsedTwice, BlockCycle,
         StructureInWrappedBlock, FusionInputNotAvailable, WrappedBlockNeedsOneInput, UnusedBlock,
         SweepTargetNotModel, SweepEpochsBelowOne, SweepHyperparameterShadowsModel, UnknownTrainingOption, TrainingOptionWrongType,
+        NoValueFits, SomeValuesDoNotFit, DefaultDoesNotFit, UnusedHyperparameter, StepDoesNotDivideRange, NeverActive,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

@@ -24,7 +24,7 @@ internal sealed record ModelSource(string MetadataName, string TargetPath, TextS
     /// <summary>Reads the class's location and files; binds nothing beyond what finding the attribute already did.</summary>
     public static ModelSource? From(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax node) return null;
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax node) return null;
         var files = type.DeclaringSyntaxReferences
             .Select(r => r.SyntaxTree)
             .Append(node.SyntaxTree)
@@ -35,13 +35,13 @@ internal sealed record ModelSource(string MetadataName, string TargetPath, TextS
     }
 
     /// <summary>Finds the class and the declaration carrying [Model] in <paramref name="compilation"/>.</summary>
-    public (INamedTypeSymbol Type, ClassDeclarationSyntax Node)? Find(Compilation compilation, CancellationToken cancellationToken)
+    public (INamedTypeSymbol Type, TypeDeclarationSyntax Node)? Find(Compilation compilation, CancellationToken cancellationToken)
     {
         if (compilation.Assembly.GetTypeByMetadataName(MetadataName) is not { } type) return null;
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             if (reference.Span != TargetSpan || reference.SyntaxTree.FilePath != TargetPath) continue;
-            if (reference.GetSyntax(cancellationToken) is ClassDeclarationSyntax node) return (type, node);
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax node) return (type, node);
         }
         return null;
     }

@@ -24,6 +24,8 @@ internal sealed class MultiheadAttentionLayer : LayerDefinition
 {
     public override string Name => "MultiheadAttention";
     public override string FieldPrefix => "attention";
+    public override IEnumerable<int> RuleDimensions(int rank) => [rank - 1];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => ["num_heads"];
 
     public override bool Read(LayerReader r)
     {
@@ -54,6 +56,8 @@ internal sealed class TransformerEncoderLayer : LayerDefinition
     public override string Name => "TransformerEncoderLayer";
     public override string FieldPrefix => "encoder";
     public override IReadOnlyCollection<int> Arities => [2, 3];
+    public override IEnumerable<int> RuleDimensions(int rank) => [rank - 1];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => ["num_heads"];
 
     public override bool Read(LayerReader r)
     {

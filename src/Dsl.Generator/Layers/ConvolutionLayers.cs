@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Generator.Model;
 
 namespace Dsl.Generator.Layers;
@@ -9,6 +10,8 @@ internal sealed class Conv1dLayer : LayerDefinition
     public override string Name => "Conv1d";
     public override string FieldPrefix => "conv";
     public override IReadOnlyCollection<int> Arities => [2];
+    public override IEnumerable<int> RuleDimensions(int rank) => Enumerable.Range(1, rank - 1);
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => ConvolutionArguments.RuleArguments;
 
     public override bool Read(LayerReader r) => ConvolutionArguments.Read(r);
 
@@ -31,6 +34,9 @@ internal sealed class Conv1dLayer : LayerDefinition
 /// <summary>Reads the arguments every ConvolutionAttribute shares (out_channels, kernel_size, stride, padding, dilation, bias).</summary>
 internal static class ConvolutionArguments
 {
+    /// <summary>The arguments a convolution's output size depends on; out_channels only names a size.</summary>
+    public static readonly IReadOnlyCollection<string> RuleArguments = ["kernel_size", "stride", "padding", "dilation"];
+
     public static bool Read(LayerReader r)
     {
         var ok = r.Size("out_channels", 0) & r.Size("kernel_size", 1) & r.Count("stride", "Stride", 1, 1)

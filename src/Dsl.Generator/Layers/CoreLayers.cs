@@ -9,6 +9,8 @@ internal sealed class LinearLayer : LayerDefinition
 {
     public override string Name => "Linear";
     public override string FieldPrefix => "fc";
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
 
     public override bool Read(LayerReader r)
     {
@@ -32,6 +34,8 @@ internal sealed class Conv2dLayer : LayerDefinition
     public override string Name => "Conv2d";
     public override string FieldPrefix => "conv";
     public override IReadOnlyCollection<int> Arities => [2];
+    public override IEnumerable<int> RuleDimensions(int rank) => Enumerable.Range(1, rank - 1);
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => ConvolutionArguments.RuleArguments;
 
     public override bool Read(LayerReader r) => ConvolutionArguments.Read(r);
 
@@ -76,13 +80,19 @@ internal static class Pooling
         // Without a Stride the window steps by its own size, constant or not.
         var ok = r.HasNamed("Stride") ? r.Count("stride", "Stride", 1, 1) : r.Copy(kernel, "stride");
         ok &= r.Count("padding", "Padding", 0, 0);
-        if (ok && kernel.Constant is { } size && r.Arguments.Last().Constant * 2 > size)
+        if (ok && PaddingProblem(kernel.Constant, r.Arguments.Last().Constant) is { } problem)
         {
-            r.Report(DiagnosticDescriptors.PaddingOverHalfWindow, LayerReader.Text(r.Arguments.Last().Constant!.Value), LayerReader.Text(size));
+            r.Report(problem.Descriptor, problem.Arguments);
             return false;
         }
         return ok;
     }
+
+    /// <summary>PyTorch pads a pooling window by at most half its size.</summary>
+    public static RuleViolation? PaddingProblem(long? kernel, long? padding) =>
+        kernel is { } size && padding is { } pad && pad * 2 > size
+            ? new RuleViolation(DiagnosticDescriptors.PaddingOverHalfWindow, [LayerReader.Text(pad), LayerReader.Text(size)])
+            : null;
 
     /// <summary>[C, spatial...] pooled by the same window, stride and padding along each of the <paramref name="spatial"/> dimensions.</summary>
     public static List<Dim>? InferWindow(LayerSpec layer, IReadOnlyList<Dim> input, int spatial, ShapeReporter report)
@@ -106,7 +116,10 @@ internal sealed class WindowPoolingLayer(string name, int spatialDimensions) : L
     public override string Name => name;
     public override string FieldPrefix => "pool";
     public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
+    public override IEnumerable<int> RuleDimensions(int rank) => Enumerable.Range(1, rank - 1);
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => ["kernel_size", "stride", "padding"];
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => Pooling.InferWindow(layer, input, spatialDimensions, report);
+    public override RuleViolation? ArgumentViolation(LayerSpec layer) => Pooling.PaddingProblem(layer.Find("kernel_size")?.Constant, layer.Find("padding")?.Constant);
     public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules." + Name;
 
     public override string Factory(LayerSpec layer, LayerShape shape) =>
@@ -116,8 +129,11 @@ internal sealed class WindowPoolingLayer(string name, int spatialDimensions) : L
 /// <summary>torch.nn.Flatten: every dimension after the batch becomes one.</summary>
 internal sealed class FlattenLayer : LayerDefinition
 {
-    public override string Name => "Flatten";
+    public const string KindName = "Flatten";
+    public override string Name => KindName;
     public override string FieldPrefix => "flatten";
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
     public override IReadOnlyCollection<int> Arities => [0];
     public override bool Read(LayerReader r) => true;
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => [ShapeMath.Product(input)];
@@ -130,6 +146,8 @@ internal sealed class DropoutLayer : LayerDefinition
 {
     public override string Name => "Dropout";
     public override string FieldPrefix => "dropout";
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
     public override bool Read(LayerReader r) => r.Real("p", r.Positional(0), 0, 1, "probability");
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => [.. input];
     public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.Dropout";
@@ -141,6 +159,8 @@ internal sealed class ActivateLayer : LayerDefinition
 {
     public override string Name => "Activate";
     public override string FieldPrefix => "act";
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
     public override bool Read(LayerReader r) => r.EnumValue("activation", r.Positional(0), TypeNames.ActivationEnum);
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) => [.. input];
     public override string Factory(LayerSpec layer, LayerShape shape) => "global::Dsl.Layers.Activations.Create(" + layer.Code("activation") + ")";

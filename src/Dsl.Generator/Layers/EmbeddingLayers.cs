@@ -6,21 +6,30 @@ namespace Dsl.Generator.Layers;
 /// <summary>torch.nn.Embedding: token ids of any shape gain a trailing embedding dimension ([L] becomes [L, dim]).</summary>
 internal sealed class EmbeddingLayer : LayerDefinition
 {
-    public override string Name => "Embedding";
+    public const string KindName = "Embedding";
+    public override string Name => KindName;
     public override string FieldPrefix => "embedding";
     public override IReadOnlyCollection<int> Arities => [2];
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => ["num_embeddings", "padding_idx"];
 
     public override bool Read(LayerReader r)
     {
         if (!(r.Size("num_embeddings", 0) & r.Size("embedding_dim", 1) & r.Int("padding_idx", "PaddingIndex", -1, -1))) return false;
-        var (count, padding) = (r.Arguments[0].Constant, r.Arguments[2].Constant!.Value);
-        if (count is { } n && padding >= n)
+        if (PaddingProblem(r.Arguments[0].Constant, r.Arguments[2].Constant) is { } problem)
         {
-            r.Report(DiagnosticDescriptors.PaddingIndexOutsideTable, LayerReader.Text(padding), LayerReader.Text(n));
+            r.Report(problem.Descriptor, problem.Arguments);
             return false;
         }
         return true;
     }
+
+    public override RuleViolation? ArgumentViolation(LayerSpec layer) => PaddingProblem(layer.Find("num_embeddings")?.Constant, layer.Find("padding_idx")?.Constant);
+
+    private static RuleViolation? PaddingProblem(long? count, long? padding) =>
+        count is { } n && padding is { } index && index >= n
+            ? new RuleViolation(DiagnosticDescriptors.PaddingIndexOutsideTable, [LayerReader.Text(index), LayerReader.Text(n)])
+            : null;
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
         [.. input, Dim.From(layer.Find("embedding_dim")!)];

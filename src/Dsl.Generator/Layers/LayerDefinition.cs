@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Generator.Model;
 using Microsoft.CodeAnalysis;
 
@@ -32,9 +33,28 @@ internal abstract class LayerDefinition
     /// <summary>The expression that constructs the module, given the shapes that flow through it.</summary>
     public abstract string Factory(LayerSpec layer, LayerShape shape);
 
+    /// <summary>
+    /// A rule between arguments that <see cref="Read"/> checks when they are constants, as the diagnostic it reports; the
+    /// value checker asks it again for every value of the hyperparameters the arguments read. Null when none is broken.
+    /// </summary>
+    public virtual RuleViolation? ArgumentViolation(LayerSpec layer) => null;
+
+    /// <summary>
+    /// The input dimensions (by index) whose sizes this layer's shape rules read; the value checker tries every value
+    /// of the hyperparameters behind them. Every dimension unless a layer knows better (a convolution reads only its
+    /// spatial sizes, never its channels).
+    /// </summary>
+    public virtual IEnumerable<int> RuleDimensions(int rank) => Enumerable.Range(0, rank);
+
+    /// <summary>The arguments this layer's shape rules read (a kernel size, not out_channels), or null for all of them.</summary>
+    public virtual IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => null;
+
     /// <summary>A field name derived from the arguments (such as the wrapped block's), instead of prefix + counter.</summary>
     public virtual string? PreferredFieldName(LayerSpec layer) => null;
 }
+
+/// <summary>A broken rule between a layer's arguments: its descriptor, and the message arguments after the layer's name.</summary>
+internal sealed record RuleViolation(DiagnosticDescriptor Descriptor, string[] Arguments);
 
 /// <summary>Collects shape diagnostics for the layer being checked; every message starts with the layer's kind.</summary>
 internal sealed class ShapeReporter(List<DiagnosticInfo> diagnostics)

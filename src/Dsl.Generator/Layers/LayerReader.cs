@@ -58,7 +58,7 @@ internal sealed class LayerReader(
             case int value:
                 return OutOfRange(name, "positive", Text(value));
             case string member:
-                return Member(name, member, "an int size", t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64);
+                return Member(name, member, "an int size", t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64) && Require(1);
             default:
                 return WrongKind(name, "an int constant or nameof(an int member)", Display(constant));
         }
@@ -89,7 +89,7 @@ internal sealed class LayerReader(
         {
             null => Constant(name, fallback, minimum),
             int value => Constant(name, value, minimum),
-            string member => Member(name, member, "an int " + property, t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64),
+            string member => Member(name, member, "an int " + property, t => t.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64) && Require(minimum),
             _ => WrongKind(property, "an int constant or nameof(an int member)", Convert.ToString(raw, CultureInfo.InvariantCulture)),
         };
     }
@@ -123,7 +123,8 @@ internal sealed class LayerReader(
     public bool Real(string name, TypedConstant constant, double minimum, double maximum, string what)
     {
         if (constant.Value is string member)
-            return Member(name, member, "a double " + what, t => t.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
+            return Member(name, member, "a double " + what, t => t.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+                   && Require(new RealBounds(minimum, true, maximum, false, what + " must be in [" + Format(minimum) + ", " + Format(maximum) + ")"));
         var value = constant.Value switch { int i => i, double d => d, float f => f, _ => (double?)null };
         if (value is not { } number)
             return WrongKind(what, "a number or nameof(a double member)", Display(constant));
@@ -196,6 +197,20 @@ internal sealed class LayerReader(
 
     /// <summary>A whole number as messages show it.</summary>
     public static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Records the least value the member just read may take, so every value of its hyperparameter can be checked.</summary>
+    private bool Require(long minimum)
+    {
+        Arguments[Arguments.Count - 1] = Arguments[Arguments.Count - 1] with { Minimum = minimum };
+        return true;
+    }
+
+    /// <summary>Records the values the real member just read may take.</summary>
+    public bool Require(RealBounds bounds)
+    {
+        Arguments[Arguments.Count - 1] = Arguments[Arguments.Count - 1] with { Bounds = bounds };
+        return true;
+    }
 
     public static string Format(double value)
     {

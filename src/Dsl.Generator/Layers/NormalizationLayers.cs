@@ -7,13 +7,15 @@ namespace Dsl.Generator.Layers;
 internal abstract class NormalizationLayer : LayerDefinition
 {
     public override IReadOnlyCollection<int> Arities => [0];
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
 
     protected virtual bool HasMomentum => true;
 
     public override bool Read(LayerReader r)
     {
-        var ok = RealArguments.Read(r, "eps", "Eps", 1e-5, e => e > 0, "positive");
-        if (HasMomentum) ok &= RealArguments.Read(r, "momentum", "Momentum", 0.1, m => m >= 0 && m <= 1, "in [0, 1]");
+        var ok = RealArguments.Read(r, "eps", "Eps", 1e-5, new RealBounds(0, false, double.PositiveInfinity, false, "positive"));
+        if (HasMomentum) ok &= RealArguments.Read(r, "momentum", "Momentum", 0.1, new RealBounds(0, true, 1, true, "in [0, 1]"));
         r.Bool("affine", "Affine", true);
         return ok;
     }

@@ -47,6 +47,8 @@ internal sealed class AdaptiveAvgPool2dLayer : LayerDefinition
     // torchvision's name for it (AlexNet, ResNet), so state_dict keys look familiar.
     public override string FieldPrefix => "avgpool";
     public override IReadOnlyCollection<int> Arities => [1, 2];
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
 
     public override bool Read(LayerReader r)
     {

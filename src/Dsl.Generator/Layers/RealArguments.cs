@@ -20,9 +20,17 @@ internal static class RealArguments
         return false;
     }
 
+    /// <summary>The same for an interval, which a member's hyperparameter range is then checked against.</summary>
+    public static bool Read(LayerReader r, string name, string property, double fallback, RealBounds bounds)
+    {
+        if (!r.NamedReal(name, property, fallback, out var memberFound))
+            return memberFound && r.Require(bounds with { Requirement = property + " must be " + bounds.Requirement });
+        return Read(r, name, property, fallback, bounds.Contains, bounds.Requirement);
+    }
+
     /// <summary>A named dropout probability in [0, 1).</summary>
     public static bool Dropout(LayerReader r, string name, string property, double fallback) =>
-        Read(r, name, property, fallback, p => p >= 0 && p < 1, "in [0, 1)");
+        Read(r, name, property, fallback, new RealBounds(0, true, 1, false, "in [0, 1)"));
 
     /// <summary>The value of a constant real argument as written by <see cref="LayerReader.Format"/>, which appends ".0" even to NaN.</summary>
     public static double? Value(LayerArgument argument)

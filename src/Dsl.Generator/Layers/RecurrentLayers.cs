@@ -14,6 +14,9 @@ internal abstract class RecurrentLayer : LayerDefinition
     /// <summary>The <c>Dsl.Layers.Recurrent</c> factory method.</summary>
     protected abstract string FactoryMethod { get; }
 
+    public override IEnumerable<int> RuleDimensions(int rank) => [];
+    public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
+
     public override bool Read(LayerReader r)
     {
         var ok = r.Size("hidden_size", 0) & r.OptionalSize("num_layers", "NumLayers");

@@ -15,6 +15,10 @@ internal enum HyperparameterKind
 }
 
 /// <summary>One [Hyperparameter] partial property. Literals are C# source text in the invariant culture.</summary>
+/// <remarks>
+/// A numeric hyperparameter has either a range (<see cref="MinLiteral"/>, <see cref="MaxLiteral"/>) or
+/// <see cref="Choices"/>; every other kind has choices.
+/// </remarks>
 internal sealed record HyperparameterSpec(
     string Name,
     string Modifiers,
@@ -29,6 +33,15 @@ internal sealed record HyperparameterSpec(
     ConditionSpec? Condition,
     LocationInfo? Location)
 {
+    /// <summary>Values the layers cannot use: the search leaves them out and the record rejects them.</summary>
+    public EquatableArray<string> Excluded { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Why <see cref="Excluded"/> values are left out, as the record's error message says it.</summary>
+    public string? ExcludedBecause { get; init; }
+
+    /// <summary>Whether the values form a range (numeric min and max) rather than a list of choices.</summary>
+    public bool IsRange => MinLiteral is not null;
+
     public bool IsNumeric => Kind is HyperparameterKind.Int or HyperparameterKind.Long or HyperparameterKind.Double or HyperparameterKind.Float;
 
     public bool IsInteger => Kind is HyperparameterKind.Int or HyperparameterKind.Long;

@@ -35,6 +35,12 @@ internal sealed record LayerSpec(string Kind, string FieldName, EquatableArray<L
 /// </summary>
 internal sealed record LayerArgument(string Name, string Code, long? Constant, string Display)
 {
+    /// <summary>The least value an integer argument read from a member may take (Read checks constants itself).</summary>
+    public long? Minimum { get; init; }
+
+    /// <summary>The values a real argument read from a member may take (Read checks constants itself).</summary>
+    public RealBounds? Bounds { get; init; }
+
     public static LayerArgument Of(string name, long value) =>
         new(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L", value, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
@@ -60,3 +66,10 @@ internal sealed record Dim(long? Value, string Code, string Display)
 /// <summary>The shapes (without the batch dimension) that flow into and out of one layer.</summary>
 /// <remarks>For a fusion, <see cref="Input"/> holds the branch widths and <see cref="Width"/> the common width.</remarks>
 internal sealed record LayerShape(EquatableArray<Dim> Input, EquatableArray<Dim> Output, Dim? Width = null);
+
+/// <summary>An interval of valid real values, each end open or closed, and how a message states it.</summary>
+internal sealed record RealBounds(double Min, bool MinInclusive, double Max, bool MaxInclusive, string Requirement)
+{
+    public bool Contains(double value) =>
+        !double.IsNaN(value) && (MinInclusive ? value >= Min : value > Min) && (MaxInclusive ? value <= Max : value < Max);
+}

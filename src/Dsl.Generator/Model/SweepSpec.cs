@@ -16,6 +16,12 @@ internal sealed record SweepSpec(
     LocationInfo? Location,
     bool HasCommandLine)
 {
+    /// <summary>Whether the model has a generated module; when not, the driver leaves out what names it.</summary>
+    public bool ModelUsable { get; init; } = true;
+
+    /// <summary>Throwing implementations of the partial properties the parser rejected.</summary>
+    public EquatableArray<string> Stubs { get; init; } = EquatableArray<string>.Empty;
+
     public string HintName(string part) => (Namespace is null ? ClassName : Namespace + "." + ClassName) + "." + part + ".g.cs";
 }
 

@@ -35,5 +35,8 @@ internal sealed class GeneratedAssembly : IDisposable
     public nn.Module<Tensor, Tensor> Create(string typeName) =>
         (nn.Module<Tensor, Tensor>)Activator.CreateInstance(assembly.GetType(typeName, throwOnError: true)!)!;
 
+    /// <summary>A type of the compiled assembly, such as "T.M+Hyperparameters".</summary>
+    public Type Type(string typeName) => assembly.GetType(typeName, throwOnError: true)!;
+
     public void Dispose() => context.Unload();
 }
