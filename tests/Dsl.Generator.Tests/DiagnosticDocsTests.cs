@@ -1,3 +1,4 @@
+using Dsl.Generator.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;

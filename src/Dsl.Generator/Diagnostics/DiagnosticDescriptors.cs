@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
-namespace Dsl.Generator;
+namespace Dsl.Generator.Diagnostics;
 
 /// <summary>
 /// The one catalog of every diagnostic the Dsl generator reports: one ID per condition, each with a page under

@@ -1,7 +1,7 @@
 using Dsl.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 
-namespace Dsl.Generator;
+namespace Dsl.Generator.Diagnostics;
 
 /// <summary>A diagnostic as equatable data: descriptor id, location and message arguments.</summary>
 internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)

@@ -1,3 +1,4 @@
+using Dsl.Generator.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generator.Model;

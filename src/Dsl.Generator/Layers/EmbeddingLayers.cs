@@ -1,3 +1,4 @@
+using Dsl.Generator.Diagnostics;
 using System.Collections.Generic;
 using Dsl.Generator.Model;
 

@@ -1,3 +1,4 @@
+using Dsl.Generator.Diagnostics;
 using System;
 using System.Globalization;
 using Dsl.Generator.Model;

@@ -1,3 +1,4 @@
+using Dsl.Generator.Diagnostics;
 using System.Linq;
 using Dsl.Generator.Helpers;
 

@@ -1,3 +1,4 @@
+using Dsl.Generator.Diagnostics;
 using Dsl.Generator.Helpers;
 
 namespace Dsl.Generator.Model;
