@@ -14,6 +14,7 @@ public sealed partial class NamespaceLayoutTests
         ["Dsl.Reporting"] = "Dsl.Reporting",
         ["Dsl.CommandLine"] = "Dsl.CommandLine",
         ["Dsl.Datasets"] = "Dsl.Datasets",
+        ["Dsl.ModelFusion"] = "Dsl.ModelFusion",
     };
 
     /// <summary>
