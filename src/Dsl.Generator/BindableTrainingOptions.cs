@@ -24,7 +24,8 @@ internal sealed record BindableOption(string Name, IReadOnlyList<OptionSource> S
 
 /// <summary>
 /// Reads which training options a sweep can bind from <c>Dsl.Training.TrainingOptions</c> itself, so a new option needs
-/// no generator change. Every public, non-static property with a public <c>init</c> (or <c>set</c>) accessor is an option;
+/// no generator change. Every public, non-static property with a public <c>init</c> (or <c>set</c>) accessor and no
+/// <c>[ExcludeFromSearch]</c> is an option;
 /// it is bindable when a hyperparameter can hold a value of its type:
 /// <list type="bullet">
 /// <item>int, long, double, float, bool, string or an enum, or a nullable of one, from a hyperparameter of that type (an int
@@ -44,7 +45,8 @@ internal static class BindableTrainingOptions
         foreach (var property in options.GetMembers().OfType<IPropertySymbol>())
         {
             if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public
-                || property.SetMethod is not { DeclaredAccessibility: Accessibility.Public })
+                || property.SetMethod is not { DeclaredAccessibility: Accessibility.Public }
+                || property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.ExcludeFromSearchAttribute))
                 continue;
             var sources = SourcesOf(property.Type);
             if (sources.Count > 0) bindable.Add(new BindableOption(property.Name, sources));

@@ -81,7 +81,7 @@ public class SweepTrainingOptionTests
     public void EverySearchablePublicInitPropertyOfTheRuntimeTrainingOptionsBinds()
     {
         var options = typeof(TrainingOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.SetMethod is { IsPublic: true })
+            .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttribute<ExcludeFromSearchAttribute>() is null)
             .Select(p => (p.Name, Declaration: Declaration(p)))
             .Where(o => o.Declaration is not null)
             .ToList();
@@ -99,6 +99,17 @@ public class SweepTrainingOptionTests
         var driver = output.Source("T.S.Sweep.g.cs");
         Assert.All(options, o => Assert.Contains(" " + o.Name + " = ", driver));
         Assert.Contains("Schedule = global::Dsl.Training.LearningRateSchedule.For(hyperparameters.Schedule)", driver);
+    }
+
+    [Fact]
+    public void AnOptionMarkedExcludeFromSearchIsNoSweepOption()
+    {
+        var sweep = "[Sweep(typeof(M))]\npublic partial class S\n{\n    [Hyperparameter(Choices = new[] { \"a.pt\", \"b.pt\" })] public partial string CheckpointPath { get; }\n}\n";
+        var output = GeneratorHarness.Run(Model + sweep);
+
+        var diagnostic = Assert.Single(output.GeneratorDiagnostics);
+        Assert.Equal("DSL0062", diagnostic.Id);
+        Assert.DoesNotContain("CheckpointPath (", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>A sweep hyperparameter declaration that can set <paramref name="property"/>, or null when none can.</summary>

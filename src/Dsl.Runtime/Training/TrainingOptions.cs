@@ -75,6 +75,8 @@ public sealed record TrainingOptions
     public bool DropLastBatch { get; init; }
 
     /// <summary>When set, a resumable checkpoint (weights, optimizer, progress) is written here after every epoch.</summary>
+    /// <remarks>Not a sweep option: trials keep their checkpoints in the study's artifact store.</remarks>
+    [ExcludeFromSearch]
     public string? CheckpointPath { get; init; }
 
     /// <summary>CUDA when a CUDA device is available, the CPU otherwise.</summary>
