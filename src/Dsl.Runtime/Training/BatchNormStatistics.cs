@@ -1,0 +1,73 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsl.Training;
+
+/// <summary>Recomputes BatchNorm running statistics after weights were averaged (model soups, SWA), like PyTorch's <c>update_bn</c>.</summary>
+/// <remarks>
+/// Averaged weights no longer fit any member's running mean and variance, so they are measured afresh: the running
+/// statistics are reset and one pass over the data, in train mode and without gradients, accumulates a cumulative
+/// average of every batch's statistics (PyTorch's momentum = None). Batch k is given momentum 1/k, which makes the
+/// exponential average a cumulative one and works whatever momentum TorchSharp's BatchNorm accepts. Afterwards every
+/// module's train/eval mode and every BatchNorm's momentum are as they were.
+/// </remarks>
+public static class BatchNormStatistics
+{
+    /// <summary>
+    /// Resets and recomputes the running statistics of every BatchNorm in <paramref name="module"/> from one pass over
+    /// <paramref name="data"/>'s inputs in batches of <paramref name="batchSize"/>, on <paramref name="device"/> (the
+    /// module's device by default). Returns the number of BatchNorm layers updated; with none, nothing runs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The module is not one from one to six tensors to a tensor, or the data is empty.</exception>
+    public static int Recompute(nn.Module module, TensorDataset data, int batchSize, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var layers = module.modules().OfType<TorchSharp.Modules.BatchNorm>().Where(b => b.track_running_stats).ToList();
+        if (layers.Count == 0) return 0;
+        if (data.Count == 0) throw new ArgumentException("BatchNorm statistics need at least one sample.", nameof(data));
+
+        var adapter = ModelAdapter.FromAny(module);
+        if (data.InputTensors.Count != adapter.InputCount)
+            throw new ArgumentException(
+                $"{adapter.Name} takes {adapter.InputCount} input(s) but the dataset holds {data.InputTensors.Count}.", nameof(data));
+        device ??= layers[0].running_mean!.device;
+
+        // train(bool) recurses, so modes are put back from the root down: each child's own mode lands last.
+        var modes = module.named_modules()
+            .Select(n => (Depth: n.name.Length == 0 ? 0 : n.name.Count(c => c == '.') + 1, Module: n.module, n.module.training))
+            .Prepend((Depth: -1, Module: module, module.training))
+            .OrderBy(m => m.Depth)
+            .ToList();
+        var momenta = layers.Select(b => b.momentum).ToList();
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (var layer in layers)
+            {
+                layer.running_mean!.zero_();
+                layer.running_var!.fill_(1);
+                layer.num_batches_tracked?.zero_();
+            }
+            module.train();
+            var inputs = new Tensor[adapter.InputCount];
+            var batch = 0;
+            for (long offset = 0; offset < data.Count; offset += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                batch++;
+                foreach (var layer in layers) layer.momentum = 1.0 / batch;
+                var length = Math.Min(batchSize, data.Count - offset);
+                for (var i = 0; i < inputs.Length; i++) inputs[i] = data.InputTensors[i].narrow(0, offset, length).to(device);
+                adapter.Forward(inputs);
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < layers.Count; i++) layers[i].momentum = momenta[i];
+            foreach (var (_, m, training) in modes) m.train(training);
+        }
+        return layers.Count;
+    }
+}
