@@ -34,7 +34,11 @@ internal sealed class StateDictSum : IDisposable
         using var noGrad = no_grad();
         var state = model.state_dict();
         foreach (var (key, sum, floating) in entries)
-            if (floating) sum.add_(state[key].to(ScalarType.Float64, sum.device));
+        {
+            if (!floating) continue;
+            using var scope = NewDisposeScope();
+            sum.add_(state[key].to(ScalarType.Float64, sum.device));
+        }
         Count++;
     }
 
