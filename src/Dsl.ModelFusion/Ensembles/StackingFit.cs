@@ -57,9 +57,9 @@ internal static class StackingFit
         var scale = keep.div(std.clamp_min(1e-12));
         var standardised = features.sub(mean).mul(scale);
 
-        var weight = zeros(features.shape[1], classes, dtype: ScalarType.Float64).requires_grad_();
-        var bias = zeros(classes, dtype: ScalarType.Float64).requires_grad_();
-        using (var optimizer = optim.Adam([new TorchSharp.Modules.Parameter(weight, true), new TorchSharp.Modules.Parameter(bias, true)], LearningRate))
+        var weight = new TorchSharp.Modules.Parameter(zeros(features.shape[1], classes, dtype: ScalarType.Float64), requires_grad: true);
+        var bias = new TorchSharp.Modules.Parameter(zeros(classes, dtype: ScalarType.Float64), requires_grad: true);
+        using (var optimizer = optim.Adam([weight, bias], LearningRate))
         {
             for (var step = 0; step < Steps; step++)
             {

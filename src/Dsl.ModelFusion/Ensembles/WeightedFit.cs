@@ -24,8 +24,9 @@ internal static class WeightedFit
         // Only the true class's log-probability enters the NLL: [members, samples].
         var index = predictions.Labels.view(1, -1, 1).expand(members, -1, 1);
         var truth = predictions.LogProbabilities.gather(2, index).squeeze(2);
-        var theta = zeros(members, dtype: ScalarType.Float64).requires_grad_();
-        using var optimizer = optim.Adam([new TorchSharp.Modules.Parameter(theta, true)], LearningRate);
+        // A Parameter takes over its tensor's handle, so the optimised tensor is the Parameter itself.
+        var theta = new TorchSharp.Modules.Parameter(zeros(members, dtype: ScalarType.Float64), requires_grad: true);
+        using var optimizer = optim.Adam([theta], LearningRate);
         for (var step = 0; step < Steps; step++)
         {
             using var stepScope = NewDisposeScope();
