@@ -36,7 +36,7 @@ internal static class StackingFit
             var (weight, bias, _) = FitOne(features.index_select(0, kept), predictions.Labels.index_select(0, kept), classes, l2);
             outOfFold.index_copy_(0, held, nn.functional.log_softmax(features.index_select(0, held).matmul(weight).add(bias), 1));
         }
-        var validation = WeightedFit.Score(outOfFold, predictions.Labels, crossFitted: true, folds);
+        var validation = EnsembleValidation.Measure(outOfFold, predictions.Labels, crossFitted: true, folds);
 
         var (finalWeight, finalBias, shares) = FitOne(features, predictions.Labels, classes, l2);
         return (ToFloats(finalWeight), ToFloats(finalBias), shares, validation);

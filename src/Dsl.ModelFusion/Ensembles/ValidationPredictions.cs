@@ -38,6 +38,8 @@ internal sealed class ValidationPredictions : IDisposable
         var wasTraining = adapters.Select(a => a.Module.training).ToArray();
         foreach (var adapter in adapters) adapter.Module.eval();
         var parts = new List<Tensor>();
+        // The data may live elsewhere than the members (a CPU dataset, members on a GPU), as in the trainer.
+        var device = adapters.SelectMany(a => a.Module.parameters()).FirstOrDefault()?.device ?? CPU;
         try
         {
             using var noGrad = no_grad();
@@ -45,7 +47,7 @@ internal sealed class ValidationPredictions : IDisposable
             {
                 using var scope = NewDisposeScope();
                 var length = Math.Min(BatchSize, data.Count - offset);
-                var inputs = data.InputTensors.Select(t => t.narrow(0, offset, length)).ToArray();
+                var inputs = data.InputTensors.Select(t => t.narrow(0, offset, length).to(device)).ToArray();
                 var batch = stack(EnsembleCore.MemberLogProbabilities(adapters, inputs), 0);
                 parts.Add(batch.to(ScalarType.Float64).cpu().MoveToOuterDisposeScope());
             }

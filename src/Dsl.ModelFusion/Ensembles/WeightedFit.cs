@@ -38,15 +38,6 @@ internal static class WeightedFit
         using var noGrad = no_grad();
         var weights = nn.functional.softmax(theta, 0);
         var mixture = predictions.LogProbabilities.add(weights.log().view(-1, 1, 1)).logsumexp(0);
-        return ([.. weights.data<double>()], Score(mixture, predictions.Labels, crossFitted: false, folds: 0));
-    }
-
-    /// <summary>NLL and accuracy of [samples, classes] log-probabilities.</summary>
-    public static EnsembleValidation Score(Tensor logProbabilities, Tensor labels, bool crossFitted, int folds)
-    {
-        using var scope = NewDisposeScope();
-        var loss = nn.functional.nll_loss(logProbabilities, labels).item<double>();
-        var accuracy = logProbabilities.argmax(1).eq(labels).to(ScalarType.Float64).mean().item<double>();
-        return new EnsembleValidation(loss, accuracy, labels.shape[0], crossFitted, folds);
+        return ([.. weights.data<double>()], EnsembleValidation.Measure(mixture, predictions.Labels, crossFitted: false, folds: 0));
     }
 }
