@@ -119,6 +119,19 @@ public sealed class StochasticWeightAveragingTests : IDisposable
     }
 
     [Fact]
+    public void A_run_stopped_inside_the_averaging_cannot_be_resumed_because_the_average_is_not_checkpointed()
+    {
+        using var data = Synthetic.Blobs(48, seed: 1);
+        using var model = new TinyNet(TinyNet.Hyperparameters.Default);
+        var options = Options with { CheckpointPath = folder.File("run") };
+        new Trainer(options).Fit(model, data, null, new RecordingCallback(r => r.Epoch == 2 ? EpochDecision.Stop : EpochDecision.Continue));
+
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(options).Resume(model, options.CheckpointPath!, data));
+
+        Assert.Contains("stopped after epoch 2, inside stochastic weight averaging (from epoch 2)", error.Message);
+    }
+
+    [Fact]
     public void Swa_is_off_by_default_and_start_epochs_outside_the_run_are_refused()
     {
         using var model = new TinyNet(TinyNet.Hyperparameters.Default);
