@@ -35,8 +35,22 @@ public sealed partial class Trainer
         using var optimizer = Optimizers.Create(options, parameters);
         using var state = new RunState();
         if (resume is not null) RestoreResumable(resumeFrom!, resume, optimizer, state);
+        using var swa = SwaAveraging.For(options, model.Module, batchesPerEpoch, totalSteps);
+        // The average is not checkpointed, so a resume may not land between its first epoch and the last.
+        if (swa is not null && state.LastEpoch >= swa.StartEpoch && state.LastEpoch < options.Epochs)
+            throw new ArgumentException(
+                $"Checkpoint '{resumeFrom}' stopped after epoch {state.LastEpoch}, inside stochastic weight averaging (from epoch {swa.StartEpoch}); such a run cannot be resumed.",
+                nameof(resumeFrom));
+        var augmentation = BatchAugmentation.For(options);
+        if (augmentation is not null && train.InputTensors.All(t => t.dim() != 4))
+            throw new ArgumentException(
+                $"AugmentShift, AugmentFlip and AugmentErase act on image inputs (N×C×H×W), but {model.Name}'s training inputs have none.", nameof(train));
 
-        var run = new FitRun(model, optimizer, parameters, losses, train, validation, batchesPerEpoch, totalSteps, state, callback, cancellationToken);
+        var run = new FitRun(model, optimizer, parameters, losses, train, validation, batchesPerEpoch, totalSteps, state, callback, cancellationToken)
+        {
+            Swa = swa,
+            Augmentation = augmentation,
+        };
         TrainingResult? result = null;
         callback?.OnFitStart(new TrainingStart(
             options.Epochs, state.LastEpoch + 1, batchesPerEpoch, train.Count, validation?.Count ?? 0, Device.ToString()));
@@ -59,6 +73,7 @@ public sealed partial class Trainer
                 Divergence = state.Divergence,
                 BestEpoch = state.BestEpoch,
                 RestoredBestWeights = restored,
+                SwaAveragedEpochs = run.SwaApplied ? swa!.Count : 0,
             };
             return result;
         }
@@ -78,6 +93,17 @@ public sealed partial class Trainer
         // could end "completed" with weights that give NaN everywhere.
         if (NonFiniteParameter(model.Module) is { } parameter)
             return Diverge(state, new TrainingDivergence(epoch, null, report!.LearningRate, $"parameter {parameter} became non-finite"));
+        if (run.Swa is { } swa && epoch >= swa.StartEpoch)
+        {
+            swa.Update();
+            // The last epoch's validation, early stopping, callback and checkpoint all see the averaged model.
+            if (epoch == options.Epochs)
+            {
+                swa.LoadIntoModel();
+                SwaAveraging.RecomputeBatchNormStatistics(model.Module, () => ForwardTrainingBatches(run));
+                run.SwaApplied = true;
+            }
+        }
 
         if (run.Validation is { } validation)
         {
@@ -114,6 +140,7 @@ public sealed partial class Trainer
         // Dropout draws from the global generator: seeding it per epoch makes every epoch, resumed or not, repeat exactly.
         Seeds.SeedGlobal(Seeds.ForEpoch(options.Seed, epoch, Seeds.DropoutStream), Device);
         using var order = options.Shuffle ? ShuffledOrder(train, epoch) : null;
+        using var augmentationDraws = run.Augmentation is null ? null : BatchAugmentation.EpochGenerator(options.Seed, epoch, Device);
         var inputs = new Tensor[model.InputCount];
         double lossSum = 0;
         long seen = 0, dataTicks = 0;
@@ -133,9 +160,11 @@ public sealed partial class Trainer
             {
                 var dataStart = Stopwatch.GetTimestamp();
                 var labels = SelectBatch(train, order, offset, length, inputs);
+                run.Augmentation?.Apply(inputs, augmentationDraws!);
                 dataTicks += Stopwatch.GetTimestamp() - dataStart;
 
                 learningRate = options.LearningRate * options.Schedule.Factor(state.Step, run.TotalSteps, batchesPerEpoch);
+                if (run.Swa is { } swa) learningRate = swa.LearningRate(state.Step, learningRate);
                 Optimizers.SetLearningRate(optimizer, learningRate);
                 optimizer.zero_grad();
                 var loss = run.Losses.Compute(model.Forward(inputs), labels);
@@ -167,6 +196,19 @@ public sealed partial class Trainer
             DataLoadingShare = Stopwatch.GetElapsedTime(0, dataTicks) / elapsed,
         };
         return (report, null, null);
+    }
+
+    /// <summary>Runs the model once over the training data in order, without augmentation: the BatchNorm update's pass.</summary>
+    private void ForwardTrainingBatches(FitRun run)
+    {
+        var inputs = new Tensor[run.Model.InputCount];
+        for (long offset = 0; offset < run.Train.Count; offset += options.BatchSize)
+        {
+            run.CancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            SelectBatch(run.Train, null, offset, Math.Min(options.BatchSize, run.Train.Count - offset), inputs);
+            run.Model.Forward(inputs);
+        }
     }
 
     private static (TrainingOutcome, string?)? UpdateEarlyStopping(EarlyStopping earlyStopping, EpochReport report, RunState state, nn.Module module)
@@ -341,7 +383,17 @@ public sealed partial class Trainer
         long TotalSteps,
         RunState State,
         ITrainingCallback? Callback,
-        CancellationToken CancellationToken);
+        CancellationToken CancellationToken)
+    {
+        /// <summary>Stochastic weight averaging, or null when off.</summary>
+        public SwaAveraging? Swa { get; init; }
+
+        /// <summary>Training-batch augmentation, or null when off.</summary>
+        public BatchAugmentation? Augmentation { get; init; }
+
+        /// <summary>Whether the model now holds the SWA average.</summary>
+        public bool SwaApplied { get; set; }
+    }
 
     /// <summary>The mutable progress of one run: history, step count, early-stopping state and the best weights.</summary>
     private sealed class RunState : IDisposable

@@ -79,11 +79,51 @@ public sealed record TrainingOptions
     [ExcludeFromSearch]
     public string? CheckpointPath { get; init; }
 
+    /// <summary>
+    /// Stochastic weight averaging (Izmailov et al. 2018, PyTorch's AveragedModel + SWALR + update_bn): from
+    /// <see cref="SwaStartEpoch"/> the learning rate anneals to <see cref="SwaLearningRate"/>, the parameters after each
+    /// epoch enter an equal-weight average, and after the last epoch the model gets the average and its BatchNorm
+    /// statistics are recomputed with one pass over the training data. That last epoch's validation then measures the
+    /// averaged model; earlier epochs measure the weights as trained. A run that ends before its last epoch (early
+    /// stopping, pruning, a callback, cancellation, divergence) keeps its trained weights, not the average.
+    /// </summary>
+    public bool Swa { get; init; }
+
+    /// <summary>The first epoch whose weights <see cref="Swa"/> averages; null means 75% of the way through (rounded up).</summary>
+    public int? SwaStartEpoch { get; init; }
+
+    /// <summary>The learning rate <see cref="Swa"/> anneals to and holds; null means half of <see cref="LearningRate"/>.</summary>
+    public double? SwaLearningRate { get; init; }
+
+    /// <summary>Epochs over which the learning rate anneals to <see cref="SwaLearningRate"/>; 0 switches at once.</summary>
+    public int SwaAnnealEpochs { get; init; } = 1;
+
+    /// <summary>The shape of the anneal to <see cref="SwaLearningRate"/>.</summary>
+    public SwaAnnealing SwaAnnealStrategy { get; init; } = SwaAnnealing.Cosine;
+
+    /// <summary>
+    /// Shifts training images (N×C×H×W inputs) by up to this many pixels each way, filling with 0: a random crop of the
+    /// zero-padded image. 0 is off. Augmentation happens on the device, seeded by <see cref="Seed"/>, on training batches only.
+    /// </summary>
+    public int AugmentShift { get; init; }
+
+    /// <summary>Flips half of the training images left to right.</summary>
+    public bool AugmentFlip { get; init; }
+
+    /// <summary>The probability that a training image gets a random rectangle (2% to 33% of it) set to 0; 0 is off.</summary>
+    public double AugmentErase { get; init; }
+
     /// <summary>CUDA when a CUDA device is available, the CPU otherwise.</summary>
     public static Device CudaIfAvailable => cuda.is_available() ? CUDA : CPU;
 
     /// <summary>The evaluation batch size actually used.</summary>
     internal int EffectiveEvaluationBatchSize => EvaluationBatchSize ?? Math.Max(BatchSize, 512);
+
+    /// <summary>The SWA start epoch actually used.</summary>
+    internal int EffectiveSwaStartEpoch => SwaStartEpoch ?? Math.Max(1, (int)Math.Ceiling(Epochs * 0.75));
+
+    /// <summary>The SWA learning rate actually used.</summary>
+    internal double EffectiveSwaLearningRate => SwaLearningRate ?? LearningRate / 2;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
@@ -112,6 +152,21 @@ public sealed record TrainingOptions
         EarlyStopping?.Validate();
         if (EvaluationBatchSize is < 1)
             throw new ArgumentException($"EvaluationBatchSize must be at least 1, but is {EvaluationBatchSize}.", nameof(EvaluationBatchSize));
+        if (Swa) ValidateSwa();
+        if (AugmentShift < 0) throw new ArgumentException($"AugmentShift must be at least 0 pixels, but is {AugmentShift}.", nameof(AugmentShift));
+        if (!(AugmentErase >= 0 && AugmentErase <= 1))
+            throw new ArgumentException($"AugmentErase must be a probability in [0, 1], but is {AugmentErase}.", nameof(AugmentErase));
         if (CheckpointPath is { Length: 0 }) throw new ArgumentException("CheckpointPath must not be empty; use null for none.", nameof(CheckpointPath));
+    }
+
+    private void ValidateSwa()
+    {
+        if (SwaStartEpoch is { } start && (start < 1 || start > Epochs))
+            throw new ArgumentException($"SwaStartEpoch must lie in [1, Epochs = {Epochs}], but is {start}.", nameof(SwaStartEpoch));
+        if (SwaLearningRate is { } rate && (!(rate > 0) || double.IsInfinity(rate)))
+            throw new ArgumentException($"SwaLearningRate must be a positive number, but is {rate}.", nameof(SwaLearningRate));
+        if (SwaAnnealEpochs < 0) throw new ArgumentException($"SwaAnnealEpochs must be at least 0, but is {SwaAnnealEpochs}.", nameof(SwaAnnealEpochs));
+        if (!Enum.IsDefined(SwaAnnealStrategy))
+            throw new ArgumentException($"SwaAnnealStrategy {SwaAnnealStrategy} is not a known strategy; expected Cosine or Linear.", nameof(SwaAnnealStrategy));
     }
 }

@@ -19,6 +19,9 @@ public sealed record TrainingResult(IReadOnlyList<EpochReport> Epochs)
     /// <summary>Whether the model's weights were reset to <see cref="BestEpoch"/>'s at the end.</summary>
     public bool RestoredBestWeights { get; init; }
 
+    /// <summary>How many epochs' weights the model's stochastic weight average holds; 0 when SWA was off or not applied.</summary>
+    public int SwaAveragedEpochs { get; init; }
+
     /// <summary>The last epoch's report; throws when no epoch finished (for example, cancelled in the first).</summary>
     public EpochReport Last => Epochs.Count > 0 ? Epochs[^1] : throw new InvalidOperationException($"No epoch finished (outcome {Outcome}).");
 
