@@ -7,9 +7,8 @@ namespace Dsl.Training;
 /// <remarks>
 /// Averaged weights no longer fit any member's running mean and variance, so they are measured afresh: the running
 /// statistics are reset and one pass over the data, in train mode and without gradients, accumulates a cumulative
-/// average of every batch's statistics (PyTorch's momentum = None). Batch k is given momentum 1/k, which makes the
-/// exponential average a cumulative one and works whatever momentum TorchSharp's BatchNorm accepts. Afterwards every
-/// module's train/eval mode and every BatchNorm's momentum are as they were.
+/// average of every batch's statistics (momentum null, PyTorch's momentum = None). Afterwards every module's train/eval
+/// mode and every BatchNorm's momentum are as they were. Soups and the trainer's SWA both use it.
 /// </remarks>
 public static class BatchNormStatistics
 {
@@ -34,6 +33,29 @@ public static class BatchNormStatistics
                 $"{adapter.Name} takes {adapter.InputCount} input(s) but the dataset holds {data.InputTensors.Count}.", nameof(data));
         device ??= layers[0].running_mean!.device;
 
+        var inputs = new Tensor[adapter.InputCount];
+        return Recompute(module, () =>
+        {
+            for (long offset = 0; offset < data.Count; offset += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                var length = Math.Min(batchSize, data.Count - offset);
+                for (var i = 0; i < inputs.Length; i++) inputs[i] = data.InputTensors[i].narrow(0, offset, length).to(device);
+                adapter.Forward(inputs);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Resets the running statistics of every BatchNorm in <paramref name="module"/>, runs <paramref name="forwardPasses"/>
+    /// in train mode without gradients with a cumulative average (momentum null), and puts modes and momenta back; the
+    /// trainer's SWA passes its own training batches here. Returns the number of BatchNorm layers updated.
+    /// </summary>
+    internal static int Recompute(nn.Module module, Action forwardPasses)
+    {
+        var layers = module.modules().OfType<TorchSharp.Modules.BatchNorm>().Where(b => b.track_running_stats).ToList();
+        if (layers.Count == 0) return 0;
+
         // train(bool) recurses, so modes are put back from the root down: each child's own mode lands last.
         var modes = module.named_modules()
             .Select(n => (Depth: n.name.Length == 0 ? 0 : n.name.Count(c => c == '.') + 1, Module: n.module, n.module.training))
@@ -46,22 +68,12 @@ public static class BatchNormStatistics
             using var noGrad = no_grad();
             foreach (var layer in layers)
             {
-                layer.running_mean!.zero_();
-                layer.running_var!.fill_(1);
-                layer.num_batches_tracked?.zero_();
+                layer.reset_running_stats();
+                // TorchSharp, like PyTorch, takes a null momentum as a cumulative average over the batches seen (0 would freeze it).
+                layer.momentum = null;
             }
             module.train();
-            var inputs = new Tensor[adapter.InputCount];
-            var batch = 0;
-            for (long offset = 0; offset < data.Count; offset += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                batch++;
-                foreach (var layer in layers) layer.momentum = 1.0 / batch;
-                var length = Math.Min(batchSize, data.Count - offset);
-                for (var i = 0; i < inputs.Length; i++) inputs[i] = data.InputTensors[i].narrow(0, offset, length).to(device);
-                adapter.Forward(inputs);
-            }
+            forwardPasses();
         }
         finally
         {

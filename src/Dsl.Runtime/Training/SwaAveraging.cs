@@ -72,37 +72,6 @@ internal sealed class SwaAveraging : IDisposable
         for (var i = 0; i < parameters.Length; i++) parameters[i].copy_(averages[i]);
     }
 
-    /// <summary>
-    /// Resets every BatchNorm's running statistics and recomputes them as a cumulative average over the batches that
-    /// <paramref name="forwardPasses"/> runs in train mode (PyTorch's update_bn). Returns false when there is no BatchNorm.
-    /// </summary>
-    /// <remarks>A seam for the weight-space fusion's BatchNorm update: the same pass, kept here until the two are merged.</remarks>
-    internal static bool RecomputeBatchNormStatistics(nn.Module module, Action forwardPasses)
-    {
-        var norms = module.modules().OfType<BatchNorm>().Where(n => n.track_running_stats).ToArray();
-        if (norms.Length == 0) return false;
-        var momenta = norms.Select(n => n.momentum).ToArray();
-        var wasTraining = module.training;
-        foreach (var norm in norms)
-        {
-            norm.reset_running_stats();
-            // As in PyTorch, no momentum makes the running statistics a cumulative average over the batches seen.
-            norm.momentum = null;
-        }
-        try
-        {
-            module.train();
-            using var noGrad = no_grad();
-            forwardPasses();
-        }
-        finally
-        {
-            for (var i = 0; i < norms.Length; i++) norms[i].momentum = momenta[i];
-            module.train(wasTraining);
-        }
-        return true;
-    }
-
     public void Dispose()
     {
         foreach (var average in averages) average?.Dispose();

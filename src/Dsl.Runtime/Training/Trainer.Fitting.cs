@@ -100,7 +100,7 @@ public sealed partial class Trainer
             if (epoch == options.Epochs)
             {
                 swa.LoadIntoModel();
-                SwaAveraging.RecomputeBatchNormStatistics(model.Module, () => ForwardTrainingBatches(run));
+                BatchNormStatistics.Recompute(model.Module, () => ForwardTrainingBatches(run));
                 run.SwaApplied = true;
             }
         }
