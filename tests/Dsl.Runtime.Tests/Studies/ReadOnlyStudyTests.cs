@@ -21,6 +21,8 @@ namespace Dsl.Runtime.Tests.Studies;
 /// Besides, a read-only store opens SQLite with <c>Mode=ReadOnly</c>, under which SQLite itself refuses any write
 /// ("attempt to write a readonly database"): every read below passing proves that the read path writes nothing.
 /// </remarks>
+// Permission bits and chattr are Unix notions; the project runs its tests on Linux.
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(TorchTrainingCollection.Name)]
 public sealed class ReadOnlyStudyTests : IDisposable
 {
