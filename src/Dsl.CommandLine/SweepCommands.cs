@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using Dsl.Checkpoints;
@@ -18,8 +19,8 @@ using Dsl.Sweeps.Progress;
 
 namespace Dsl.CommandLine;
 
-/// <summary>The four commands of a sweep's command line and what they do.</summary>
-internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<TSweepHp> definition, Func<ParseResult, SweepData> loadData, CommandLineHost host)
+/// <summary>The commands of a sweep's command line and what they do (the fusion commands are in SweepCommands.Fusion.cs).</summary>
+internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<TSweepHp> definition, Func<ParseResult, SweepData> loadData, CommandLineHost host)
     where TModel : nn.Module, IGeneratedModel<TModel, TModelHp>
     where TModelHp : IHyperparameters<TModelHp>
     where TSweepHp : IHyperparameters<TSweepHp>
@@ -33,7 +34,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         $"{definition.Name}: a hyperparameter sweep over {typeof(TModel).Name} that {SweepText.Direction(definition.Direction)}s the validation {SweepText.MetricName(definition.Metric)}. " +
         "Studies live in a SQLite file and resume: after a crash or Ctrl-C, rerun the same sweep command to continue.";
 
-    /// <summary>Adds sweep, show, best and export to <paramref name="parent"/>; returns the sweep command.</summary>
+    /// <summary>Adds sweep, show, best, export, ensemble and soup to <paramref name="parent"/>; returns the sweep command.</summary>
     public Command AddTo(Command parent)
     {
         var sweep = SweepCommand();
@@ -41,6 +42,8 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
         parent.Subcommands.Add(ShowCommand());
         parent.Subcommands.Add(BestCommand());
         parent.Subcommands.Add(ExportCommand());
+        parent.Subcommands.Add(EnsembleCommand());
+        parent.Subcommands.Add(SoupCommand());
         return sweep;
     }
 
@@ -103,16 +106,7 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
 
     private async Task<int> RunSweepAsync(ParseResult parse, string storageText, SweepOptions options, CancellationToken cancellationToken)
     {
-        SweepData data;
-        try
-        {
-            data = loadData(parse);
-        }
-        catch (Exception e) when (e is DatasetException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
-        {
-            return host.Fail($"could not load the data: {e.Message}");
-        }
-
+        if (!TryLoadData(parse, out var data, out var failure)) return failure;
         using (data)
         {
             await using var storage = Dsl.Studies.StudyStorage.Open(storageText);
@@ -143,6 +137,22 @@ internal sealed class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDefinition<
             {
                 return host.Fail(e.Message);
             }
+        }
+    }
+
+    private bool TryLoadData(ParseResult parse, [NotNullWhen(true)] out SweepData? data, out int failure)
+    {
+        try
+        {
+            data = loadData(parse);
+            failure = 0;
+            return true;
+        }
+        catch (Exception e) when (e is DatasetException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            data = null;
+            failure = host.Fail($"could not load the data: {e.Message}");
+            return false;
         }
     }
 
