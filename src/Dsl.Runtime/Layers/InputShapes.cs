@@ -16,14 +16,15 @@ public static class InputShapes
     /// <param name="method">The model and method, as the message names them (for example "FashionCnn.Forward").</param>
     /// <param name="name">The input parameter's name.</param>
     /// <param name="shape">The declared shape of one sample, without the batch dimension.</param>
-    public static void Require(Tensor input, string method, string name, params long[] shape)
+    public static void Require(Tensor input, string method, string name, params ReadOnlySpan<long> shape)
     {
         ArgumentNullException.ThrowIfNull(input, name);
-        if (!Fits(input, shape)) throw new InputShapeException(method, name, shape, input.shape);
+        if (!Fits(input, shape)) throw new InputShapeException(method, name, shape.ToArray(), input.shape);
     }
 
-    // Dimension by dimension, so a passing check allocates nothing: it runs on every forward call.
-    private static bool Fits(Tensor input, long[] shape)
+    // A span of the generated call's constants, compared dimension by dimension: a passing check allocates nothing,
+    // which matters because it runs on every forward call.
+    private static bool Fits(Tensor input, ReadOnlySpan<long> shape)
     {
         if (input.Dimensions != shape.Length + 1) return false;
         for (var i = 0; i < shape.Length; i++)

@@ -160,8 +160,9 @@ public sealed partial class Trainer
             {
                 var dataStart = Stopwatch.GetTimestamp();
                 var labels = SelectBatch(train, order, offset, length, inputs);
-                run.Augmentation?.Apply(inputs, augmentationDraws!);
                 dataTicks += Stopwatch.GetTimestamp() - dataStart;
+                // Augmentation is part of the step, not of data loading: DataLoadingShare measures the batch selection alone.
+                run.Augmentation?.Apply(inputs, augmentationDraws!);
 
                 learningRate = options.LearningRate * options.Schedule.Factor(state.Step, run.TotalSteps, batchesPerEpoch);
                 if (run.Swa is { } swa) learningRate = swa.LearningRate(state.Step, learningRate);
@@ -292,7 +293,7 @@ public sealed partial class Trainer
             : tensor.to(device, non_blocking: true);
     }
 
-    private CheckpointDocument ReadResumable(string path, ModelAdapter model)
+    private TrainingStateRecord ReadResumable(string path, ModelAdapter model)
     {
         var document = Checkpoint.ReadDocument(path);
         var training = TrainingStateJson.Read(document);
@@ -306,12 +307,11 @@ public sealed partial class Trainer
             throw new CheckpointException(Checkpoint.MetadataPath(path),
                 $"Checkpoint '{path}' was trained with {training.Optimizer}, but the options say {options.Optimizer}; resume with the same optimizer.");
         Checkpoint.LoadWeights(model.Module, path, model.Name);
-        return document;
+        return training;
     }
 
-    private void RestoreResumable(string path, CheckpointDocument document, optim.Optimizer optimizer, RunState state)
+    private void RestoreResumable(string path, TrainingStateRecord training, optim.Optimizer optimizer, RunState state)
     {
-        var training = TrainingStateJson.Read(document)!;
         if (training.HasOptimizerState)
         {
             var optimizerPath = Checkpoint.OptimizerPath(path);
