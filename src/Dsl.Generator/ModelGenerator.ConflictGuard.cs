@@ -1,6 +1,7 @@
 using System.Linq;
 using Dsl.Generator.Helpers;
 using Dsl.Generator.Model;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Dsl.Generator;
 
@@ -19,7 +20,7 @@ internal static class ConflictGuard
         w.Line(")");
         var format = className + " cannot be built with " + string.Join(", ", conflict.Parameters.Select((p, i) => p + " = {" + i + "}")) +
                      ": together they do not fit " + conflict.Layer + " (Dsl warning DSL0071).";
-        w.Line("    throw new global::System.ArgumentException(global::System.String.Format(global::System.Globalization.CultureInfo.InvariantCulture, \"" +
-               format.Replace("\"", "\\\"") + "\", " + string.Join(", ", conflict.Parameters.Select(p => "hyperparameters." + p)) + "), nameof(hyperparameters));");
+        w.Line("    throw new global::System.ArgumentException(global::System.String.Format(global::System.Globalization.CultureInfo.InvariantCulture, " +
+               SymbolDisplay.FormatLiteral(format, quote: true) + ", " + string.Join(", ", conflict.Parameters.Select(p => "hyperparameters." + p)) + "), nameof(hyperparameters));");
     }
 }

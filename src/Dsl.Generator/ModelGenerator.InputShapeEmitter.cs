@@ -41,7 +41,7 @@ internal static class InputShapeEmitter
         var inputs = new Dictionary<string, IReadOnlyList<Dim>>();
         foreach (var input in checkedModel.Model.Forward!.Inputs)
             inputs[input.Name] = input.Shape.Select((size, i) => input.Name == inputName && i == index ? new Dim(null, Probe, "any") : Dim.Of(size)).ToList();
-        var probed = ShapeChecker.Check(checkedModel.Model, inputs, CancellationToken.None);
+        var probed = ShapeChecker.Infer(checkedModel.Model, inputs, CancellationToken.None);
         return !probed.HasErrors && probed.Plan(BlockSpec.ForwardName) is not null && !ModelEmitter.Factories(probed).Any(code => code.Contains(Probe));
     }
 }

@@ -29,10 +29,19 @@ internal sealed class ShapeChecker
         reporter = new ShapeReporter(diagnostics);
     }
 
-    public static CheckedModel Check(ModelSpec model, CancellationToken cancellationToken) => Check(model, null, cancellationToken);
+    /// <summary>Infers every shape from the declared inputs, then checks each layer at every hyperparameter value.</summary>
+    public static CheckedModel Check(ModelSpec model, CancellationToken cancellationToken)
+    {
+        var checkedModel = Infer(model, null, cancellationToken);
+        return checkedModel.HasErrors ? checkedModel : ValueChecker.Check(checkedModel, cancellationToken);
+    }
 
-    /// <summary>Checks the model as if Forward received <paramref name="inputs"/> (by parameter name) instead of its declared shapes.</summary>
-    public static CheckedModel Check(ModelSpec model, IReadOnlyDictionary<string, IReadOnlyList<Dim>>? inputs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Infers the shapes as if Forward received <paramref name="inputs"/> (by parameter name; the declared shapes when
+    /// null), without the per-value checks: the emitter's probe for free input dimensions needs only whether the
+    /// structure still holds, and the value checks already ran in the pipeline.
+    /// </summary>
+    public static CheckedModel Infer(ModelSpec model, IReadOnlyDictionary<string, IReadOnlyList<Dim>>? inputs, CancellationToken cancellationToken)
     {
         var checker = new ShapeChecker(model, cancellationToken);
         if (model.HasParseErrors || model.Forward is not { } forward || forward.Inputs.IsEmpty || forward.Inputs.Any(i => i.Shape.IsEmpty))
@@ -43,8 +52,7 @@ internal sealed class ShapeChecker
         checker.CheckOutputs(forward, output);
         checker.ReportUnusedBlocks();
         checker.ReportNameClashes();
-        var checkedModel = new CheckedModel(model, checker.plans.ToEquatableArray(), checker.diagnostics.ToEquatableArray());
-        return checkedModel.HasErrors ? checkedModel : ValueChecker.Check(checkedModel, cancellationToken);
+        return new CheckedModel(model, checker.plans.ToEquatableArray(), checker.diagnostics.ToEquatableArray());
     }
 
     private bool HasErrors => diagnostics.Any(d => d.IsError);

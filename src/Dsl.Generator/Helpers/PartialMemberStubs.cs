@@ -23,7 +23,7 @@ internal static class PartialMemberStubs
     /// <summary>The stub for <paramref name="member"/>, or null when it needs none (not a partial definition, or already implemented).</summary>
     public static string? For(ISymbol member, string reason, CancellationToken cancellationToken)
     {
-        var body = "throw new global::System.InvalidOperationException(\"" + reason.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\")";
+        var body = "throw new global::System.InvalidOperationException(" + SymbolDisplay.FormatLiteral(reason, quote: true) + ")";
         return member switch
         {
             IPropertySymbol property => Property(property, body, cancellationToken),
