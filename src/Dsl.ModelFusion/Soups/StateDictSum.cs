@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dsl.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Dsl.ModelFusion.Soups;
@@ -80,7 +80,7 @@ internal sealed class StateDictSum : IDisposable
                     throw new FusionException($"Model {i} has no state-dict entry '{key}', which model 0 has; {why}.");
                 if (!actual.shape.SequenceEqual(expected.shape))
                     throw new FusionException(
-                        $"Model {i}'s state-dict entry '{key}' is shaped {Format(actual.shape)}, but model 0's is {Format(expected.shape)}; {why}.");
+                        $"Model {i}'s state-dict entry '{key}' is shaped {StateDictFile.Format(actual.shape)}, but model 0's is {StateDictFile.Format(expected.shape)}; {why}.");
                 if (actual.dtype != expected.dtype)
                     throw new FusionException(
                         $"Model {i}'s state-dict entry '{key}' holds {actual.dtype}, but model 0's holds {expected.dtype}; {why}.");
@@ -92,9 +92,6 @@ internal sealed class StateDictSum : IDisposable
                 throw new FusionException($"Model {i} is a {models[i].GetType().Name}, but model 0 is a {models[0].GetType().Name}; {why}.");
         }
     }
-
-    private static string Format(long[] shape) =>
-        "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 
     public void Dispose()
     {
