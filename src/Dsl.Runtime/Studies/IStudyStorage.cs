@@ -55,6 +55,15 @@ public interface IStudyStorage : IAsyncDisposable
     /// <summary>Sets a free-form attribute (metric, checkpoint path) on a trial in any state; a null <paramref name="value"/> removes it.</summary>
     Task SetTrialAttributeAsync(string study, int trial, string key, string? value, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets a free-form attribute of the study itself (a fusion's results, a note), like Optuna's study user attributes;
+    /// a null <paramref name="value"/> removes it.
+    /// </summary>
+    Task SetStudyAttributeAsync(string study, string key, string? value, CancellationToken cancellationToken = default);
+
+    /// <summary>The study's own attributes (see <see cref="SetStudyAttributeAsync"/>), ordered by key.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default);
+
     /// <summary>Moves a running trial to its final state and records <see cref="TrialResult.Attributes"/> with it, in one atomic step.</summary>
     /// <exception cref="TrialStateException">The trial is no longer running, for example because it was recovered as stale.</exception>
     Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default);

@@ -139,6 +139,26 @@ public sealed class InMemoryStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc />
+    public Task SetStudyAttributeAsync(string study, string key, string? value, CancellationToken cancellationToken = default)
+    {
+        TrialSelection.CheckAttributeKey(key);
+        lock (gate)
+        {
+            var s = Find(study);
+            if (value is null) s.Attributes.Remove(key);
+            else s.Attributes[key] = value;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(new SortedDictionary<string, string>(Find(study).Attributes, StringComparer.Ordinal));
+    }
+
+    /// <inheritdoc />
     public Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -261,6 +281,8 @@ public sealed class InMemoryStudyStorage : IStudyStorage
 
         // Numbers are dense, so a trial's number is its index.
         public List<MemoryTrial> Trials { get; } = [];
+
+        public Dictionary<string, string> Attributes { get; } = new(StringComparer.Ordinal);
 
         public StudyInfo Info(bool created) =>
             new(Name, Direction, Description is null ? "" : SpaceSignature.Fingerprint(Description), CreatedAt, created);

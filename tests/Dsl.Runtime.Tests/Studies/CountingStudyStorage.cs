@@ -51,6 +51,12 @@ internal sealed class CountingStudyStorage(IStudyStorage inner) : IStudyStorage
     public Task SetTrialAttributeAsync(string study, int trial, string key, string? value, CancellationToken cancellationToken = default) =>
         Count(inner.SetTrialAttributeAsync(study, trial, key, value, cancellationToken));
 
+    public Task SetStudyAttributeAsync(string study, string key, string? value, CancellationToken cancellationToken = default) =>
+        Count(inner.SetStudyAttributeAsync(study, key, value, cancellationToken));
+
+    public Task<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default) =>
+        Count(inner.GetStudyAttributesAsync(study, cancellationToken));
+
     public Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default) =>
         Count(inner.FinishTrialAsync(study, trial, result, cancellationToken));
 

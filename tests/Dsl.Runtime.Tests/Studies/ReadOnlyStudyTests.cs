@@ -116,6 +116,7 @@ public sealed class ReadOnlyStudyTests : IDisposable
             var trial = Assert.Single(await store.GetTrialsAsync("TinySweep"));
             Assert.Equal(8L, trial.Parameters["Hidden"]);
             Assert.Equal(0.5, (await store.GetBestTrialAsync("TinySweep"))!.Value);
+            Assert.Empty(await store.GetStudyAttributesAsync("TinySweep")); // the old schema has no study attributes
         }
 
         Assert.Equal(before, Hash(db));

@@ -119,7 +119,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
         });
 
         using var connection = Connect();
-        Assert.Equal(2L, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.Migrations.Count, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         var parameters = new Dictionary<string, (string, string)>();
         using (var command = new SqliteCommand("SELECT name, kind, value FROM trial_params", connection))
@@ -258,11 +258,13 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
 
         var trial = Assert.Single(await Store.GetTrialsAsync("study"));
         await Store.SetTrialAttributeAsync("study", 0, "checkpoint", "new.pt");
+        await Store.SetStudyAttributeAsync("study", "fusion:soup", "{}");
 
+        Assert.Equal("{}", (await Store.GetStudyAttributesAsync("study"))["fusion:soup"]);
         Assert.Equal((0.75, 32L, "old.pt"), (trial.Value!.Value, trial.Parameters["Hidden"], trial.Attributes["checkpoint"]));
         Assert.Equal("new.pt", (await Store.GetTrialsAsync("study"))[0].Attributes["checkpoint"]);
         using var check = Connect();
-        Assert.Equal(2L, Scalar(check, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.Migrations.Count, Scalar(check, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal(1L, Scalar(check, "SELECT revision FROM trials"));
     }
 

@@ -122,6 +122,29 @@ public abstract class StudyStorageContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Study_attributes_are_set_replaced_and_removed_per_study()
+    {
+        await Store.CreateOrOpenStudyAsync(Study());
+        await Store.CreateOrOpenStudyAsync(Study("other"));
+        Assert.Empty(await Store.GetStudyAttributesAsync("study"));
+
+        await Store.SetStudyAttributeAsync("study", "fusion:soup", "{\"accuracy\":0.9}");
+        await Store.SetStudyAttributeAsync("study", "fusion:ensemble", "first");
+        await Store.SetStudyAttributeAsync("study", "fusion:ensemble", "second");
+        await Store.SetStudyAttributeAsync("other", "note", "ünïcödé ✓");
+        await Store.SetStudyAttributeAsync("study", "never-set", null);
+
+        Assert.Equal(["fusion:ensemble", "fusion:soup"], (await Store.GetStudyAttributesAsync("study")).Keys);
+        Assert.Equal("second", (await Store.GetStudyAttributesAsync("study"))["fusion:ensemble"]);
+        Assert.Equal("ünïcödé ✓", (await Store.GetStudyAttributesAsync("other"))["note"]);
+
+        await Store.SetStudyAttributeAsync("study", "fusion:soup", null);
+        Assert.Equal(["fusion:ensemble"], (await Store.GetStudyAttributesAsync("study")).Keys);
+        await Assert.ThrowsAsync<StudyStorageException>(() => Store.SetStudyAttributeAsync("missing", "k", "v"));
+        await Assert.ThrowsAsync<StudyStorageException>(() => Store.GetStudyAttributesAsync("missing"));
+    }
+
+    [Fact]
     public async Task Enqueued_trials_are_claimed_first_in_order_without_sampling()
     {
         await Store.CreateOrOpenStudyAsync(Study());

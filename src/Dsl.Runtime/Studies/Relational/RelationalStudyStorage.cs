@@ -29,6 +29,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
     private const int MaxTrialsById = 200;
     private const int MaxAttempts = 5;
     private const int FirstRevisionedVersion = 2;
+    private const int FirstStudyAttributesVersion = 3;
 
     private readonly SqlDialect dialect;
     private readonly DbDataSource source;
@@ -41,6 +42,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
     private readonly ConcurrentDictionary<string, (long Id, StudyDirection Direction)> studyIds = new(StringComparer.Ordinal);
     private volatile bool initialized;
     private bool revisioned;
+    private bool hasStudyAttributes;
 
     /// <summary>A store in the database <paramref name="dataSource"/> connects to; the store owns and disposes the data source.</summary>
     /// <param name="dialect">What the database does its own way.</param>
@@ -270,6 +272,34 @@ public sealed class RelationalStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc />
+    public Task SetStudyAttributeAsync(string study, string key, string? value, CancellationToken cancellationToken = default)
+    {
+        TrialSelection.CheckAttributeKey(key);
+        return WriteAsync(async tx =>
+        {
+            var (studyId, _) = await FindStudyAsync(tx, study, lockRow: false, cancellationToken);
+            return value is null
+                ? await tx.ExecuteAsync("DELETE FROM study_attributes WHERE study_id = @study AND key = @key", cancellationToken, ("@study", studyId), ("@key", key))
+                : await tx.ExecuteAsync(dialect.Upsert("study_attributes", ["study_id", "key"], ["value"]), cancellationToken,
+                    ("@study_id", studyId), ("@key", key), ("@value", value));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyDictionary<string, string>>(async tx =>
+        {
+            var (studyId, _) = await FindStudyAsync(tx, study, lockRow: false, cancellationToken);
+            var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (!hasStudyAttributes)
+                return attributes; // a read-only store of an older schema, which had no study attributes
+            await using var rows = await tx.QueryAsync("SELECT key, value FROM study_attributes WHERE study_id = @study", cancellationToken, ("@study", studyId));
+            while (await rows.ReadAsync(cancellationToken))
+                attributes[rows.Text(0)] = rows.Text(1);
+            return attributes;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -495,6 +525,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
                     throw new StudyStorageException($"{where} holds no Dsl study store yet; a sweep creates one.");
                 // An older store is read as it is: upgrading it would be a write.
                 revisioned = version >= FirstRevisionedVersion;
+                hasStudyAttributes = version >= FirstStudyAttributesVersion;
             }
             else
             {
@@ -506,6 +537,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
                 }
                 await transaction.CommitAsync(cancellationToken);
                 revisioned = true;
+                hasStudyAttributes = true;
             }
             initialized = true;
         }

@@ -25,7 +25,7 @@ public abstract class SqlDialect
     /// <summary>
     /// The scripts that bring the store's tables from schema version <c>index</c> to <c>index + 1</c>. Version 1 creates
     /// <c>schema_version</c>, <c>studies</c>, <c>trials</c>, <c>trial_params</c>, <c>trial_values</c> and
-    /// <c>trial_attributes</c>; version 2 adds <c>trials.revision</c>. Column names and meanings are the same in every
+    /// <c>trial_attributes</c>; version 2 adds <c>trials.revision</c>; version 3 adds <c>study_attributes</c>. Column names and meanings are the same in every
     /// dialect; types, identity columns and index syntax are the database's own.
     /// </summary>
     public abstract IReadOnlyList<string> Migrations { get; }

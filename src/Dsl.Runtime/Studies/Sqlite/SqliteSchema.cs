@@ -75,5 +75,14 @@ internal static class SqliteSchema
         """
         ALTER TABLE trials ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
         """,
+        // A study's own attributes, such as the results of fusing its models.
+        """
+        CREATE TABLE study_attributes (
+            study_id INTEGER NOT NULL REFERENCES studies (study_id) ON DELETE CASCADE,
+            key      TEXT    NOT NULL,
+            value    TEXT    NOT NULL,
+            PRIMARY KEY (study_id, key)
+        );
+        """,
     ];
 }
