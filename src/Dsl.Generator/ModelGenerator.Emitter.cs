@@ -55,8 +55,6 @@ internal sealed class ModelEmitter
             .OrderBy(p => p.Use == BlockUse.Entry ? 0 : 1)
             .Select(p => (model.Block(p.Block)!, p));
 
-    private static string FieldName(BlockSpec block, LayerSpec layer) => block.FieldName(layer);
-
     private void EmitModule()
     {
         var healthy = Healthy;
@@ -64,7 +62,7 @@ internal sealed class ModelEmitter
         {
             foreach (var (block, _) in InlineBlocks)
                 foreach (var layer in block.Layers)
-                    w.Line("private readonly " + LayerCatalog.Get(layer.Kind).FieldType(layer) + " " + FieldName(block, layer) + ";");
+                    w.Line("private readonly " + LayerCatalog.Get(layer.Kind).FieldType(layer) + " " + block.FieldName(layer) + ";");
             w.Line();
         }
 
@@ -87,7 +85,7 @@ internal sealed class ModelEmitter
         {
             foreach (var (block, plan) in InlineBlocks)
                 for (var i = 0; i < block.Layers.Count; i++)
-                    w.Line(FieldName(block, block.Layers[i]) + " = " + Factory(block.Layers[i], plan.Shapes[i]) + ";");
+                    w.Line(block.FieldName(block.Layers[i]) + " = " + Factory(block.Layers[i], plan.Shapes[i]) + ";");
         }
         w.Line("RegisterComponents();");
         w.CloseBlock();
@@ -129,7 +127,7 @@ internal sealed class ModelEmitter
 
         w.Summary("Disposes every submodule.");
         w.OpenBlock("protected override void Dispose(bool disposing)");
-        var fields = healthy ? InlineBlocks.SelectMany(b => b.Block.Layers.Select(l => FieldName(b.Block, l))).ToList() : [];
+        var fields = healthy ? InlineBlocks.SelectMany(b => b.Block.Layers.Select(l => b.Block.FieldName(l))).ToList() : [];
         if (fields.Count > 0)
         {
             w.OpenBlock("if (disposing)");
@@ -183,7 +181,7 @@ internal sealed class ModelEmitter
         string? current = null;
         foreach (var layer in block.Layers)
         {
-            var field = FieldName(block, layer);
+            var field = block.FieldName(layer);
             string call;
             if (layer.Kind == FuseLayer.KindName)
             {
@@ -216,7 +214,7 @@ internal sealed class ModelEmitter
         foreach (var (block, _) in InlineBlocks)
             foreach (var layer in block.Layers)
                 if (layer.Kind is ResidualLayer.KindName or RepeatLayer.KindName && layer.Code("block") == blockName)
-                    return FieldName(block, layer);
+                    return block.FieldName(layer);
         return "this";
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generator.Helpers;
 using Dsl.Generator.Model;
+using Dsl.Generator.Values;
 
 namespace Dsl.Generator;
 
@@ -183,7 +184,8 @@ internal static class HyperparameterEmitter
         if (h.IsRange && !h.Excluded.IsEmpty && h.IsInteger)
         {
             // Holes in an integer range leave the sampler a list of the values that work.
-            var allowed = IntegerValues(h).Where(v => !h.Excluded.Contains(v)).ToList();
+            // Excluded values exist only where the checker tried every value, so CandidateValues lists the whole range here.
+            var allowed = CandidateValues.Of(h, out _).Select(v => v.Literal).Where(v => !h.Excluded.Contains(v)).ToList();
             spec = Categorical(name, allowed.Select(v => v.TrimEnd('L') + "L"), allowed.IndexOf(h.DefaultLiteral));
         }
         else
@@ -207,18 +209,6 @@ internal static class HyperparameterEmitter
 
     private static string Categorical(string name, IEnumerable<string> choices, int defaultIndex) =>
         "new " + TypeNames.Search + ".CategoricalParameter(" + name + ", new object[] { " + string.Join(", ", choices) + " }, " + defaultIndex + ")";
-
-    /// <summary>Every value of an integer range, as literals of the hyperparameter's type.</summary>
-    public static IEnumerable<string> IntegerValues(HyperparameterSpec h)
-    {
-        var (min, max) = (ParseLong(h.MinLiteral!), ParseLong(h.MaxLiteral!));
-        var step = h.StepLiteral is null ? 1 : ParseLong(h.StepLiteral);
-        var suffix = h.Kind == HyperparameterKind.Long ? "L" : "";
-        for (var v = min; v <= max; v += step)
-            yield return v.ToString(System.Globalization.CultureInfo.InvariantCulture) + suffix;
-    }
-
-    private static long ParseLong(string literal) => long.Parse(literal.TrimEnd('L'), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A choice literal boxed as the samplers see values: integers as long and reals as double.</summary>
     private static string Boxed(HyperparameterKind kind, string literal) => kind switch

@@ -122,7 +122,7 @@ internal sealed class ModelParser
             Stubs = stubs.ToEquatableArray(),
             Members = members
                 .Where(m => m is not IMethodSymbol method || method.MethodKind == MethodKind.Ordinary)
-                .Select(m => new UserMember(m.Name, m is IMethodSymbol, LocationInfo.From(m.Locations.FirstOrDefault())))
+                .Select(m => new UserMember(m.Name, LocationInfo.From(m.Locations.FirstOrDefault())))
                 .ToEquatableArray(),
             Sizes = SizeMembers(members, syntax).ToEquatableArray(),
         };

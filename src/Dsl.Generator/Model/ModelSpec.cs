@@ -72,7 +72,7 @@ internal sealed record DeclarationSpec(string Keyword, string TypeParameters, Eq
 internal sealed record ContainingType(string Keyword, string Name, string TypeParameters);
 
 /// <summary>A member the user declared in a model class: generated members must not take its name.</summary>
-internal sealed record UserMember(string Name, bool IsMethod, LocationInfo? Location);
+internal sealed record UserMember(string Name, LocationInfo? Location);
 
 /// <summary>
 /// A member whose value the generator can compute: a constant, or an instance property whose getter is a single

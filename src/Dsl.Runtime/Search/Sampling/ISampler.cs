@@ -21,4 +21,15 @@ public interface ISampler
         IReadOnlyList<TrialRecord> history,
         StudyDirection direction,
         IReadOnlyDictionary<string, object>? fixedValues = null);
+
+    /// <summary>
+    /// How the next proposal after <paramref name="history"/> is chosen, in one lower-case word for a trial's
+    /// <c>sampled_by</c> attribute: by default the class name without "Sampler" ("random", "halton"); TPE says
+    /// "tpe-startup" for its random startup draws.
+    /// </summary>
+    string Describe(IReadOnlyList<TrialRecord> history, StudyDirection direction)
+    {
+        var name = GetType().Name;
+        return (name.EndsWith("Sampler", StringComparison.Ordinal) && name.Length > "Sampler".Length ? name[..^"Sampler".Length] : name).ToLowerInvariant();
+    }
 }

@@ -54,6 +54,9 @@ public sealed class TpeSampler : IBudgetAwareSampler
     internal bool IsStartup(IReadOnlyList<TrialRecord> history, StudyDirection direction) => Finished(history, direction, scored: null) < StartupTrials;
 
     /// <inheritdoc />
+    public string Describe(IReadOnlyList<TrialRecord> history, StudyDirection direction) => IsStartup(history, direction) ? "tpe-startup" : "tpe";
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, object> Sample(
         SearchSpace space,
         IReadOnlyList<TrialRecord> history,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dsl.Search.Trials;
+using Dsl.Studies;
 
 namespace Dsl.Sweeps.Output;
 
@@ -102,16 +103,9 @@ internal static class SweepText
         return names;
     }
 
-    /// <summary>Complete trials from best to worst (ties by number), as a leaderboard ranks them.</summary>
-    public static IEnumerable<TrialRecord> Ranked(IEnumerable<TrialRecord> trials, StudyDirection direction)
-    {
-        var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is not null);
-        return (direction == StudyDirection.Minimize
-                ? complete.OrderBy(t => t.Value!.Value)
-                : complete.OrderByDescending(t => t.Value!.Value))
-            .ThenBy(t => t.Number);
-    }
-
-    public static bool IsBetter(double value, double than, StudyDirection direction) =>
-        direction == StudyDirection.Minimize ? value < than : value > than;
+    /// <summary>Complete trials from best to worst (ties by number), as a leaderboard ranks them and as <see cref="TrialSelection.IsBetter"/> compares them.</summary>
+    public static IEnumerable<TrialRecord> Ranked(IEnumerable<TrialRecord> trials, StudyDirection direction) =>
+        trials.Where(t => t.State == TrialState.Complete && t.Value is not null)
+            .Order(Comparer<TrialRecord>.Create((a, b) =>
+                a.Number == b.Number ? 0 : TrialSelection.IsBetter(a.Value!.Value, a.Number, b.Value!.Value, b.Number, direction) ? -1 : 1));
 }

@@ -492,13 +492,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         return (int)((z ^ (z >> 31)) & 0x7FFF_FFFF);
     }
 
-    /// <summary>How the sampler chooses after <paramref name="history"/>: its name ("tpe", "random"…), or "tpe-startup" for TPE's random startup draws.</summary>
-    private string SampledBy(IReadOnlyList<TrialRecord> history)
-    {
-        if (sampler is TpeSampler tpe && tpe.IsStartup(history, Direction)) return "tpe-startup";
-        var name = sampler.GetType().Name;
-        return (name.EndsWith("Sampler", StringComparison.Ordinal) && name.Length > "Sampler".Length ? name[..^"Sampler".Length] : name).ToLowerInvariant();
-    }
+    private string SampledBy(IReadOnlyList<TrialRecord> history) => sampler.Describe(history, Direction);
 
     private sealed record Claim(ClaimedTrial Trial, int Index, int Attempt, int? RetryOf, string SampledBy);
 
