@@ -53,7 +53,8 @@ internal static class FusionStages
 
     private static FusionSweepResult Sweep(SweepData data, FusionBenchSettings settings, IStudyStorage storage, string folder, Stopwatch clock, TextWriter log)
     {
-        // The trials need no test set: it is measured once per fused model below, not at the end of every round.
+        // The trials need no test set: it is measured once per fused model below, not at the end of every round. This
+        // view shares data's datasets, which data disposes, so it is not disposed itself.
         var trialData = new SweepData(data.Train, data.Validation);
         var options = new SweepOptions
         {
