@@ -100,7 +100,7 @@ internal static class FusionStages
             if (projected > budget)
             {
                 log.WriteLine($"fusion: stopping the sweep at {size} of {settings.Trials} trials: another round would end at " +
-                              $"{projected.TotalMinutes:F1} minutes with the fusion, over the {settings.BudgetMinutes:F0}-minute budget");
+                              $"{projected.TotalMinutes:F1} minutes with the fusion, over the {settings.BudgetMinutes:0.##}-minute budget");
                 break;
             }
         }
