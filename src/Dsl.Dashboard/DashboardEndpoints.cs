@@ -26,8 +26,8 @@ internal static class DashboardEndpoints
 
     public static void Map(IEndpointRouteBuilder app, DashboardContext context)
     {
-        // Charts cost the most and change only with the study: keep each until its study's revision moves on.
-        var charts = new ConcurrentDictionary<(string Study, string Kind), (string Revision, string Svg)>();
+        // Charts cost the most and change only with the study: keep each until what it depends on moves on.
+        var charts = new ConcurrentDictionary<(string Study, string Kind), (string Version, string Svg)>();
 
         app.MapGet("/", async (CancellationToken ct) =>
         {
@@ -57,9 +57,10 @@ internal static class DashboardEndpoints
             var kind = request.Query["kind"].ToString();
             if (!StudyCharts.Kinds.Contains(kind)) return Results.NotFound($"There is no chart '{kind}'; the charts are {string.Join(", ", StudyCharts.Kinds)}.");
             var key = (study.Name, kind);
-            if (!charts.TryGetValue(key, out var cached) || cached.Revision != study.Revision)
+            var version = StudyCharts.CacheKey(study, kind);
+            if (!charts.TryGetValue(key, out var cached) || cached.Version != version)
             {
-                cached = (study.Revision, StudyCharts.Render(study, kind));
+                cached = (version, StudyCharts.Render(study, kind));
                 charts[key] = cached;
             }
             return Fragment(cached.Svg);

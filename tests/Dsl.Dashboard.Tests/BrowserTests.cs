@@ -48,6 +48,11 @@ public sealed class BrowserTests(ITestOutputHelper output)
         driver.Navigate().GoToUrl(new Uri(server.Running.Url, "/study?s=demo&size=1000"));
         Assert.Equal(trials.Count, driver.FindElements(By.CssSelector("#trial-table tr.trial-row")).Count);
         Assert.Equal(6, driver.FindElements(By.CssSelector(".chart-box")).Count);
+
+        // The console check sees errors: a missing address logs one.
+        driver.Navigate().GoToUrl(new Uri(server.Running.Url, "/no-such-page"));
+        Assert.NotEmpty(driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Warning));
+        driver.Navigate().GoToUrl(new Uri(server.Running.Url, "/study?s=demo&size=1000"));
         WaitFor(driver, d => d.FindElements(By.CssSelector("#chart-history svg circle title")).Count > 0, "history tooltips");
     }
 
@@ -107,9 +112,12 @@ public sealed class BrowserTests(ITestOutputHelper output)
         Assert.Fail($"timed out waiting for {what}");
     }
 
-    private static void Screenshot(ITakesScreenshot driver, string name)
+    /// <summary>Saves the whole page, not just the window: the window grows to the page's height first.</summary>
+    private static void Screenshot(ChromeDriver driver, string name)
     {
         Directory.CreateDirectory(Screenshots);
+        var height = Convert.ToInt32(driver.ExecuteScript("return document.documentElement.scrollHeight;"), System.Globalization.CultureInfo.InvariantCulture);
+        driver.Manage().Window.Size = new System.Drawing.Size(1400, Math.Clamp(height + 40, 600, 8000));
         driver.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, name + ".png"));
     }
 }

@@ -15,10 +15,18 @@ namespace Dsl.Dashboard.Charts;
 internal static class StudyCharts
 {
     public const int MaxPoints = 2500;
+    public const int MaxSlicePoints = 1000;
     public const int MaxLines = 400;
     public const int MaxCurves = 120;
-    public const int MaxImportanceTrials = 2000;
+    public const int MaxImportanceTrials = 1000;
     public static readonly string[] Kinds = ["history", "curves", "parallel", "slices", "importance", "timeline"];
+
+    /// <summary>
+    /// What a chart depends on: the study's revision, except for importance, which only complete trials change and which
+    /// costs the most (a forest per estimate), so a running sweep's epochs do not recompute it on every poll.
+    /// </summary>
+    public static string CacheKey(StudySnapshot study, string kind) =>
+        kind == "importance" ? "complete:" + study.Ranked.Count.ToString(CultureInfo.InvariantCulture) : study.Revision;
 
     public static string Render(StudySnapshot study, string kind) => kind switch
     {
@@ -96,9 +104,10 @@ internal static class StudyCharts
         if (complete.Count == 0 || study.ParameterNames.Count == 0) return Empty("Parallel coordinates need complete trials with parameters.");
         var shown = Thin(complete.OrderBy(t => t.Number).ToList(), MaxLines);
         var names = study.ParameterNames;
-        var chart = new SvgChart(Math.Max(600, 140 * (names.Count + 1)), 340, "parallel coordinates");
+        var chart = new SvgChart(Math.Max(900, 160 * (names.Count + 1)), 340, "parallel coordinates");
         var columns = names.Count + 1;
-        double ColumnX(int i) => chart.PlotLeft + (chart.PlotRight - chart.PlotLeft) * i / (columns - 1);
+        // The last axis keeps room on its right for its tick labels.
+        double ColumnX(int i) => chart.PlotLeft + (chart.PlotRight - 40 - chart.PlotLeft) * i / (columns - 1);
         var scales = names.Select(n => Scale.For(complete.Select(t => t.Parameters.GetValueOrDefault(n)), chart.PlotBottom, chart.PlotTop)).ToList();
         var valueAxis = new Axis(complete.Select(t => t.Value!.Value), chart.PlotBottom, chart.PlotTop);
         var colours = Colours(complete);
@@ -126,8 +135,7 @@ internal static class StudyCharts
     {
         var valued = study.Ranked;
         if (valued.Count == 0 || study.ParameterNames.Count == 0) return Empty("Slices need complete trials with parameters.");
-        var shown = Thin(valued.OrderBy(t => t.Number).ToList(), MaxPoints);
-        var colours = Colours(valued);
+        var shown = Thin(valued.OrderBy(t => t.Number).ToList(), MaxSlicePoints);
         var html = new Html().Raw("<div class=\"slices\">");
         foreach (var name in study.ParameterNames)
         {
@@ -144,7 +152,7 @@ internal static class StudyCharts
             html.Raw(chart.ToString());
         }
         html.Raw("</div>");
-        if (Note(valued.Count, MaxPoints, "complete trials") is { } note) html.Element("p", note, "class=\"note\"");
+        if (Note(valued.Count, MaxSlicePoints, "complete trials") is { } note) html.Element("p", note, "class=\"note\"");
         return html.ToString();
     }
 

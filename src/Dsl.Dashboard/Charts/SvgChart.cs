@@ -87,5 +87,5 @@ internal sealed class SvgChart
     }
 
     public override string ToString() =>
-        $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-zoom viewBox=\"0 0 {N(Width)} {N(Height)}\" role=\"img\" aria-label=\"{Html.Encode(Label)}\">{body}</svg>";
+        $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-zoom width=\"{N(Width)}\" height=\"{N(Height)}\" viewBox=\"0 0 {N(Width)} {N(Height)}\" role=\"img\" aria-label=\"{Html.Encode(Label)}\">{body}</svg>";
 }
