@@ -225,7 +225,7 @@ internal static class StudyCharts
     {
         var n = counts.Length;
         var cell = Math.Clamp(440.0 / Math.Max(n, 1), 14, 48);
-        var chart = new SvgChart(80 + cell * n, 60 + cell * n, "confusion matrix");
+        var chart = new SvgChart(Math.Max(80 + cell * n, 320), 60 + cell * n, "confusion matrix");
         var max = Math.Max(1, counts.SelectMany(r => r).DefaultIfEmpty(0).Max());
         for (var r = 0; r < n; r++)
         {

@@ -11,7 +11,9 @@ namespace Dsl.Dashboard.Security;
 /// </summary>
 internal sealed class AccessToken(string token)
 {
-    public const string CookieName = "dsl_dashboard_token";
+    /// <summary>The cookie's name carries the port: browsers share cookies across a host's ports, and two dashboards must not overwrite each other's.</summary>
+    public static string CookieName(HttpContext context) =>
+        "dsl_dashboard_token_" + context.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
     private readonly byte[] expected = Encoding.UTF8.GetBytes(token);
 
     /// <summary>A new random token: 24 bytes as hex, as hard to guess as Jupyter's.</summary>
@@ -27,7 +29,7 @@ internal sealed class AccessToken(string token)
         var query = context.Request.Query["token"].ToString();
         if (query.Length > 0 && Matches(query))
         {
-            context.Response.Cookies.Append(CookieName, query, new CookieOptions
+            context.Response.Cookies.Append(CookieName(context), query, new CookieOptions
             {
                 HttpOnly = true,
                 SameSite = SameSiteMode.Strict,
@@ -40,7 +42,7 @@ internal sealed class AccessToken(string token)
             context.Response.Redirect(location);
             return;
         }
-        if (Matches(context.Request.Cookies[CookieName]) || Matches(Bearer(context.Request.Headers.Authorization.ToString())))
+        if (Matches(context.Request.Cookies[CookieName(context)]) || Matches(Bearer(context.Request.Headers.Authorization.ToString())))
         {
             await next(context);
             return;
