@@ -12,6 +12,12 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
         var storage = CommandLineOptions.Storage(
             $"The study store to show (read-only): a SQLite file or a sqlite:///path URL. Default: {definition.Name}.db in the current directory.", mustExist: true);
         var port = CommandLineOptions.Integer("--port", "The port to listen on; 0 picks a free one.", 8080, 0);
+        port.Validators.Add(result =>
+        {
+            // Reads the token itself: a value the parser already refused has no value to get.
+            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 65535)
+                result.AddError($"--port expects a port from 0 to 65535, but got {value}.");
+        });
         var address = CommandLineOptions.Text("--host",
             "The address to listen on. Default: 127.0.0.1, this machine only; any other address (0.0.0.0 for every one) needs an access token.", "address");
         var token = CommandLineOptions.Text("--token",

@@ -83,7 +83,16 @@ public static class Dashboard
         if (token is not null) app.Use(new AccessToken(token).InvokeAsync);
         DashboardEndpoints.Map(app, context);
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // A port in use or an address not of this machine: nothing serves, so nothing may linger.
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var running = new RunningDashboard(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)), token);
         if (options.Log is { } log)

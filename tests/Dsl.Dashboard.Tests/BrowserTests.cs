@@ -10,14 +10,16 @@ namespace Dsl.Dashboard.Tests;
 /// <summary>
 /// The dashboard in Debian's headless chromium through chromedriver: every page loads without console errors, the trial
 /// table holds the store's trials, and a trial a concurrent writer finishes appears without a reload. Screenshots of each
-/// page go to <c>screenshots/</c> in the test output folder. Skipped only where chromium or chromedriver is absent.
+/// page go to <c>screenshots/</c> in the test output folder (or DSL_DASHBOARD_SCREENSHOTS). Skipped only where chromium or chromedriver is absent.
 /// </summary>
 public sealed class BrowserTests(ITestOutputHelper output)
 {
     internal const string Chromium = "/usr/bin/chromium";
     internal const string ChromeDriver = "/usr/bin/chromedriver";
 
-    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    /// <summary>Where screenshots go: DSL_DASHBOARD_SCREENSHOTS when set (for CI to keep them), else screenshots/ in the test output.</summary>
+    private static readonly string Screenshots =
+        Environment.GetEnvironmentVariable("DSL_DASHBOARD_SCREENSHOTS") is { Length: > 0 } folder ? Path.GetFullPath(folder) : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     [BrowserFact]
     public async Task Every_page_loads_without_console_errors_and_the_table_holds_every_trial()

@@ -13,7 +13,8 @@ internal sealed class StudyReader(IStudyStorage storage)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(500);
     private readonly ConcurrentDictionary<string, (long At, Task<StudySnapshot?> Read)> studies = new(StringComparer.Ordinal);
-    private (long At, Task<IReadOnlyList<StudySummary>> Read)? list;
+    // A reference, so that a request never sees half of another's update.
+    private Tuple<long, Task<IReadOnlyList<StudySummary>>>? list;
 
     public IStudyStorage Storage => storage;
 
@@ -21,10 +22,12 @@ internal sealed class StudyReader(IStudyStorage storage)
     public Task<IReadOnlyList<StudySummary>> StudiesAsync(CancellationToken cancellationToken)
     {
         var now = Stopwatch.GetTimestamp();
-        if (list is { } cached && Stopwatch.GetElapsedTime(cached.At) < Window && !cached.Read.IsFaulted)
-            return cached.Read;
-        var read = storage.GetStudiesAsync(cancellationToken);
-        list = (now, read);
+        if (list is { } cached && Stopwatch.GetElapsedTime(cached.Item1) < Window && !cached.Item2.IsFaulted && !cached.Item2.IsCanceled)
+            return cached.Item2;
+        cancellationToken.ThrowIfCancellationRequested();
+        // Shared with the requests that follow, so no one request may cancel it.
+        var read = storage.GetStudiesAsync(CancellationToken.None);
+        list = Tuple.Create(now, read);
         return read;
     }
 
@@ -36,7 +39,10 @@ internal sealed class StudyReader(IStudyStorage storage)
         var entry = studies.AddOrUpdate(name,
             _ => (now, ReadAsync(name)),
             (_, old) => Stopwatch.GetElapsedTime(old.At) < Window && !old.Read.IsFaulted && !old.Read.IsCanceled ? old : (now, ReadAsync(name)));
-        return await entry.Read;
+        var study = await entry.Read;
+        // Names of no study are not kept: anyone could otherwise grow the cache with made-up names.
+        if (study is null) studies.TryRemove(KeyValuePair.Create(name, entry));
+        return study;
     }
 
     /// <remarks>The read outlives the request that started it (others may wait on it), so no request cancels it.</remarks>
