@@ -18,7 +18,7 @@ internal static class StudyCharts
     public const int MaxSlicePoints = 1000;
     public const int MaxLines = 400;
     public const int MaxCurves = 120;
-    public const int MaxImportanceTrials = 1000;
+    public const int MaxImportanceTrials = 500;
     public static readonly string[] Kinds = ["history", "curves", "parallel", "slices", "importance", "timeline"];
 
     /// <summary>
