@@ -34,7 +34,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDef
         $"{definition.Name}: a hyperparameter sweep over {typeof(TModel).Name} that {SweepText.Direction(definition.Direction)}s the validation {SweepText.MetricName(definition.Metric)}. " +
         "Studies live in a SQLite file and resume: after a crash or Ctrl-C, rerun the same sweep command to continue.";
 
-    /// <summary>Adds sweep, show, best, export, ensemble and soup to <paramref name="parent"/>; returns the sweep command.</summary>
+    /// <summary>Adds sweep, show, best, export, ensemble, soup and dashboard to <paramref name="parent"/>; returns the sweep command.</summary>
     public Command AddTo(Command parent)
     {
         var sweep = SweepCommand();
@@ -44,6 +44,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDef
         parent.Subcommands.Add(ExportCommand());
         parent.Subcommands.Add(EnsembleCommand());
         parent.Subcommands.Add(SoupCommand());
+        parent.Subcommands.Add(DashboardCommand());
         return sweep;
     }
 

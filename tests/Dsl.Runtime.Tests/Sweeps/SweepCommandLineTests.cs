@@ -57,7 +57,7 @@ public sealed class SweepCommandLineTests : IDisposable
     {
         var (code, root, _) = await RunAsync(["--help"]);
         Assert.Equal(0, code);
-        foreach (var command in new[] { "sweep", "show", "best", "export" }) Assert.Contains(command, root);
+        foreach (var command in new[] { "sweep", "show", "best", "export", "dashboard" }) Assert.Contains(command, root);
 
         var (_, sweep, _) = await RunAsync(["sweep", "--help"]);
         foreach (var option in new[] { "--trials", "--timeout", "--sampler", "--pruner", "--storage", "--study", "--seed", "--jobs", "--epochs", "--output" })
