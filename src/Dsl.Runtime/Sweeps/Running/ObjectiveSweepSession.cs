@@ -17,6 +17,8 @@ internal sealed class ObjectiveSweepSession<THp> : SweepSession
         this.objective = objective;
     }
 
+    protected override bool KeepsCheckpoints => false;
+
     public async Task<ObjectiveSweepResult<THp>> RunAsync()
     {
         var end = await RunSessionAsync();

@@ -93,6 +93,9 @@ internal abstract class SweepSession
     /// <summary>The groups of <c>best.json</c>'s hyperparameters (the model's and the training's, or the objective's), typed and completed.</summary>
     protected abstract IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)> BestGroups(IReadOnlyDictionary<string, object> parameters);
 
+    /// <summary>Whether trials keep checkpoints, so the session tidies them; a sweep of user code has none, and spares its store the work.</summary>
+    protected virtual bool KeepsCheckpoints => true;
+
     /// <summary>Called once when the jobs are about to start, and <see cref="JobsEnded"/> when they have stopped.</summary>
     protected virtual void JobsStarting()
     {
@@ -121,7 +124,7 @@ internal abstract class SweepSession
         var enqueued = await WarmStart.EnqueueAsync(Storage, Study, Space, Options.Enqueue, CancellationToken.None);
         var before = await Storage.GetTrialsAsync(Study, CancellationToken.None);
         Standings.Update(before);
-        Standings.Update(await Keeper.AdoptSharedCheckpointAsync(before, Direction));
+        if (KeepsCheckpoints) Standings.Update(await Keeper.AdoptSharedCheckpointAsync(before, Direction));
         Progress.SweepStarted(new SweepStart(
             Study, Storage.Location, MetricName, Direction, Options.Trials, TrialBudget.Count(before), Options.Jobs, Epochs,
             Sampler.GetType().Name, Pruner is null or NopPruner ? "none" : Pruner.GetType().Name, recovered, enqueued));
@@ -160,7 +163,7 @@ internal abstract class SweepSession
         }
 
         var reason = stopReason ?? SweepStopReason.TrialsReached;
-        if (fatal is null)
+        if (fatal is null && KeepsCheckpoints)
             trials = Replace(trials, await Keeper.DropSurplusAsync(trials, Direction, tidy: true));
         var bestRecord = SweepText.Ranked(trials, Direction).FirstOrDefault();
         if (fatal is null && bestRecord is not null)
@@ -318,7 +321,7 @@ internal abstract class SweepSession
                 if (checkpoint is not null) Keeper.PublishBest(checkpoint);
                 WriteBestJson(record);
             }
-            Standings.Update(Wait(Keeper.DropSurplusAsync(Standings.Trials, Direction, tidy: false)));
+            if (KeepsCheckpoints) Standings.Update(Wait(Keeper.DropSurplusAsync(Standings.Trials, Direction, tidy: false)));
         }
         return new Outcome(TrialState.Complete, value, null, epochsTrained) { IsNewBest = isNewBest };
     }
