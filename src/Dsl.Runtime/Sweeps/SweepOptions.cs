@@ -47,7 +47,7 @@ public sealed record SweepOptions
     /// <remarks>More than one job makes a sweep faster but not bit-reproducible: TorchSharp's random generator is process-wide.</remarks>
     public int Jobs { get; init; } = 1;
 
-    /// <summary>The most epochs a trial trains; null uses the sweep definition's. A swept Epochs hyperparameter overrides both.</summary>
+    /// <summary>The most epochs a trial trains (for a sweep of user code, the most steps it reports); null uses the sweep definition's. A swept Epochs hyperparameter overrides both.</summary>
     public int? Epochs { get; init; }
 
     /// <summary>Assignments to train first (warm start from known-good configurations), each enqueued once per study.</summary>
