@@ -73,6 +73,21 @@ public sealed class CommandLineApp
         return new SweepCommands<TModel, TModelHyperparameters, TSweepHyperparameters>(definition, loadData, host).AddTo(parent ?? Root);
     }
 
+    /// <summary>
+    /// Adds the <c>sweep</c>, <c>show</c>, <c>best</c> and <c>export</c> commands of a sweep of user code to
+    /// <paramref name="parent"/> (the root when null), and returns the <c>sweep</c> command.
+    /// </summary>
+    /// <param name="definition">The sweep's definition (a generated sweep's <c>Definition</c> property).</param>
+    /// <param name="objective">The objective each trial runs (a generated sweep's <c>Objective</c> property).</param>
+    /// <param name="parent">The command to add them to; null for <see cref="Root"/>.</param>
+    public Command AddSweep<THyperparameters>(ObjectiveDefinition definition, Objective<THyperparameters> objective, Command? parent = null)
+        where THyperparameters : IHyperparameters<THyperparameters>
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(objective);
+        return new ObjectiveSweepCommands<THyperparameters>(definition, objective, host).AddTo(parent ?? Root);
+    }
+
     /// <summary>Reports a command that ran and failed, as "error: " and the first line of <paramref name="message"/> on standard error.</summary>
     /// <returns><see cref="SweepCommandLine.FailureExitCode"/>, for the command's action to return.</returns>
     public int Fail(string message)

@@ -56,6 +56,31 @@ public static class SweepCommandLine
         return RunAsync<TModel, TModelHyperparameters, TSweepHyperparameters>(app, definition, args, loadData);
     }
 
+    /// <summary>Runs the command line of a sweep of user code on the process's console.</summary>
+    /// <param name="definition">The sweep's definition.</param>
+    /// <param name="objective">The objective each trial runs.</param>
+    /// <param name="args">The process arguments.</param>
+    public static Task<int> RunAsync<THyperparameters>(ObjectiveDefinition definition, Objective<THyperparameters> objective, string[] args)
+        where THyperparameters : IHyperparameters<THyperparameters>
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var app = new CommandLineApp(ObjectiveSweepCommands<THyperparameters>.Description(definition));
+        app.AddSweep(definition, objective);
+        return app.RunAsync(args);
+    }
+
+    /// <summary>Runs the command line of a sweep of user code with plain output on <paramref name="output"/> and errors on <paramref name="error"/>.</summary>
+    /// <remarks>For tests and hosts that capture output; <paramref name="cancellationToken"/> stands for Ctrl-C.</remarks>
+    public static Task<int> RunAsync<THyperparameters>(
+        ObjectiveDefinition definition, Objective<THyperparameters> objective, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        where THyperparameters : IHyperparameters<THyperparameters>
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var app = new CommandLineApp(ObjectiveSweepCommands<THyperparameters>.Description(definition), output, error, cancellationToken);
+        app.AddSweep(definition, objective);
+        return app.RunAsync(args);
+    }
+
     private static Task<int> RunAsync<TModel, TModelHp, TSweepHp>(CommandLineApp app, SweepDefinition<TSweepHp> definition, string[] args, Func<SweepData> loadData)
         where TModel : nn.Module, IGeneratedModel<TModel, TModelHp>
         where TModelHp : IHyperparameters<TModelHp>

@@ -40,8 +40,10 @@ internal static class SweepParser
 
         var attribute = context.Attributes[0];
         var attributeLocation = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? location;
+        // [Sweep] without a model type sweeps the user's own objective method instead of training a model.
+        var ofObjective = attribute.ConstructorArguments.Length == 0;
         var model = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as INamedTypeSymbol : null;
-        if (model is null || !model.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.ModelAttribute))
+        if (!ofObjective && (model is null || !model.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.ModelAttribute)))
         {
             Report(DiagnosticDescriptors.SweepTargetNotModel, attributeLocation, type.Name, model?.ToDisplayString() ?? "nothing");
             return Fail();
@@ -50,6 +52,7 @@ internal static class SweepParser
         var metric = "Accuracy";
         string? direction = null;
         var epochs = 6;
+        var steps = 1;
         foreach (var named in attribute.NamedArguments)
         {
             switch (named.Key)
@@ -63,6 +66,9 @@ internal static class SweepParser
                 case "Epochs" when named.Value.Value is int e:
                     epochs = e;
                     break;
+                case "Steps" when named.Value.Value is int n:
+                    steps = n;
+                    break;
             }
         }
         if (epochs < 1)
@@ -70,14 +76,34 @@ internal static class SweepParser
             Report(DiagnosticDescriptors.SweepEpochsBelowOne, attributeLocation, type.Name, epochs.ToString(CultureInfo.InvariantCulture));
             return Fail();
         }
-        // A metric's natural direction, unless the user says otherwise: losses go down, scores go up.
-        direction ??= metric == "Loss" ? "Minimize" : "Maximize";
+        // A metric's natural direction, unless the user says otherwise: losses go down, scores go up. A user's objective
+        // is minimised unless it says otherwise, as in Optuna.
+        direction ??= ofObjective || metric == "Loss" ? "Minimize" : "Maximize";
 
         var members = SymbolOrder.SourceMembers(type);
         var hyperparameterParser = new HyperparameterParser(type, diagnostics);
         var hyperparameters = hyperparameterParser.ParseAll(members, cancellationToken);
         var stubReason = type.Name + " has Dsl generator errors; see the compiler's DSL diagnostics.";
         var stubs = hyperparameterParser.Rejected.Select(p => PartialMemberStubs.For(p, stubReason, cancellationToken)).OfType<string>();
+        var hasCommandLine = context.SemanticModel.Compilation.GetTypeByMetadataName(TypeNames.SweepCommandLine) is not null;
+        var @namespace = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+
+        if (model is null)
+        {
+            var objectiveProblem = ObjectiveProblem(type, context.SemanticModel.Compilation, out var objectiveLocation);
+            if (objectiveProblem is not null)
+                Report(DiagnosticDescriptors.SweepObjectiveMissing, objectiveLocation ?? attributeLocation, type.Name, objectiveProblem);
+            var objectiveSpec = new SweepSpec(@namespace, type.Name, null, metric, direction, epochs, hyperparameters.ToEquatableArray(),
+                EquatableArray<TrainingOptionBinding>.Empty, location, hasCommandLine)
+            {
+                // Without its objective there is nothing to drive: the record and properties are still written, so the
+                // class compiles beside the diagnostic.
+                ModelUsable = objectiveProblem is null,
+                Stubs = stubs.ToEquatableArray(),
+                Steps = steps,
+            };
+            return new ParsedSweep(objectiveSpec, diagnostics.ToEquatableArray());
+        }
 
         var modelHyperparameters = model.GetMembers().OfType<IPropertySymbol>()
             .Where(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.HyperparameterAttribute))
@@ -111,7 +137,7 @@ internal static class SweepParser
                 Report(DiagnosticDescriptors.NeverActive, h.Location, h.Name, reason);
 
         var spec = new SweepSpec(
-            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            @namespace,
             type.Name,
             model.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             metric,
@@ -120,7 +146,7 @@ internal static class SweepParser
             hyperparameters.ToEquatableArray(),
             bindings.ToEquatableArray(),
             location,
-            HasCommandLine: context.SemanticModel.Compilation.GetTypeByMetadataName(TypeNames.SweepCommandLine) is not null)
+            hasCommandLine)
         {
             // The model's own error explains why it has no module; the sweep then leaves out what would name one.
             ModelUsable = ModelDeclarationRules.IsExpandable(model, cancellationToken),
@@ -128,6 +154,39 @@ internal static class SweepParser
         };
         return new ParsedSweep(spec, diagnostics.ToEquatableArray());
     }
+
+    /// <summary>
+    /// Why the class has no usable objective, or null when it declares exactly one instance method
+    /// <c>Task&lt;double&gt; ObjectiveAsync(ObjectiveTrial, CancellationToken)</c>; <paramref name="at"/> is the wrong method, if any.
+    /// </summary>
+    private static string? ObjectiveProblem(INamedTypeSymbol type, Compilation compilation, out LocationInfo? at)
+    {
+        at = null;
+        var candidates = type.GetMembers(ObjectiveMethodName).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary).ToList();
+        if (candidates.Count == 0) return "it declares none";
+        var task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        var trial = compilation.GetTypeByMetadataName(TypeNames.ObjectiveTrial);
+        var token = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        foreach (var method in candidates)
+        {
+            var returnsTask = method.ReturnType is INamedTypeSymbol { IsGenericType: true } returned
+                              && SymbolEqualityComparer.Default.Equals(returned.OriginalDefinition, task)
+                              && returned.TypeArguments[0].SpecialType == SpecialType.System_Double;
+            var takes = method.Parameters.Length == 2
+                        && method.Parameters.All(p => p.RefKind == RefKind.None)
+                        && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, trial)
+                        && SymbolEqualityComparer.Default.Equals(method.Parameters[1].Type, token);
+            if (returnsTask && takes && !method.IsStatic && !method.IsGenericMethod && method.DeclaredAccessibility != Accessibility.Private)
+                return null;
+        }
+        var first = candidates[0];
+        at = LocationInfo.From(first.Locations.FirstOrDefault());
+        var signature = first.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat.WithMemberOptions(
+            SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeParameters | SymbolDisplayMemberOptions.IncludeModifiers | SymbolDisplayMemberOptions.IncludeAccessibility));
+        return "it declares '" + signature + "' instead";
+    }
+
+    private const string ObjectiveMethodName = "ObjectiveAsync";
 
     /// <summary>The optimizers that read each optimizer-specific option, as Dsl.Training.Optimizers builds them.</summary>
     private static readonly Dictionary<string, string[]> OptimizersUsing = new()

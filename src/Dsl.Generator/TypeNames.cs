@@ -16,6 +16,7 @@ internal static class TypeNames
     /// <summary>In the optional Dsl.CommandLine package: a sweep gets <c>RunCommandLineAsync</c> only when it is referenced.</summary>
     public const string SweepCommandLine = "Dsl.CommandLine.SweepCommandLine";
     public const string TrainingOptions = "Dsl.Training.TrainingOptions";
+    public const string ObjectiveTrial = "Dsl.Sweeps.ObjectiveTrial";
 
     /// <summary>The static method <c>T For(E)</c> through which an option of type T is set from an enum E hyperparameter.</summary>
     public const string OptionConversionMethod = "For";

@@ -64,6 +64,14 @@ public class GeneratedCodeSnapshotTests
     }
 
     [Fact]
+    public void ObjectiveSweepDriver()
+    {
+        var output = GeneratorHarness.Run(Sources.ObjectiveSweep);
+        Assert.Empty(output.GeneratorDiagnostics);
+        Snapshot.Match(output.Source("Samples.Quadratic.Sweep.g.cs"));
+    }
+
+    [Fact]
     public void FusionOps()
     {
         // The ops differ only in the fusion module and the next layer's in_features: pin exactly those lines for each.
@@ -85,6 +93,7 @@ public class GeneratedCodeSnapshotTests
     [InlineData(nameof(Sources.TwoInputFusion))]
     [InlineData(nameof(Sources.ResidualRepeatAndNestedFusion))]
     [InlineData(nameof(Sources.FashionSweep))]
+    [InlineData(nameof(Sources.ObjectiveSweep))]
     public void GeneratedCodeCompilesWithoutWarnings(string sourceName)
     {
         var source = (string)typeof(Sources).GetField(sourceName)!.GetValue(null)!;

@@ -366,6 +366,11 @@ internal static class DiagnosticDescriptors
         "Sweep '{0}' declares Epochs = {1}; a trial needs at least one epoch",
         "Set Epochs to 1 or more, or leave it out for the default.");
 
+    public static readonly DiagnosticDescriptor SweepObjectiveMissing = Error(
+        "DSL0091", "Sweep of user code has no usable objective method",
+        "Sweep '{0}' names no model, so it needs an instance method 'public Task<double> ObjectiveAsync(ObjectiveTrial trial, CancellationToken cancellationToken)'; {1}",
+        "Declare the objective method with exactly that signature (Task<double> from System.Threading.Tasks, ObjectiveTrial from Dsl.Sweeps, CancellationToken from System.Threading), or name a [Model] class with [Sweep(typeof(SomeModel))].");
+
     public static readonly DiagnosticDescriptor SweepHyperparameterShadowsModel = Error(
         "DSL0050", "Sweep and model declare the same hyperparameter",
         "Hyperparameter '{0}' is declared by both the sweep and its model '{1}'",
@@ -470,7 +475,7 @@ internal static class DiagnosticDescriptors
         ResidualCannotProject, RepeatChangesShape, EmbeddingOfFloats,
         InvalidBlockSignature, UnknownBlock, BlockArgumentNotNameof, FuseNeedsTwoBranches, BlockUsedTwice, BlockCycle,
         StructureInWrappedBlock, FusionInputNotAvailable, WrappedBlockNeedsOneInput, UnusedBlock,
-        SweepTargetNotModel, SweepEpochsBelowOne, SweepHyperparameterShadowsModel, UnknownTrainingOption, TrainingOptionWrongType,
+        SweepTargetNotModel, SweepEpochsBelowOne, SweepObjectiveMissing, SweepHyperparameterShadowsModel, UnknownTrainingOption, TrainingOptionWrongType,
         NoValueFits, SomeValuesDoNotFit, DefaultDoesNotFit, UnusedHyperparameter, StepDoesNotDivideRange, NeverActive,
     ];
 

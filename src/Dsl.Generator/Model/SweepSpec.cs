@@ -4,11 +4,12 @@ using Dsl.Generator.Helpers;
 namespace Dsl.Generator.Model;
 
 /// <summary>Everything the generator needs to know about one [Sweep] class, as plain equatable data.</summary>
+/// <param name="ModelType">The model the sweep trains, or null for a sweep of the class's own <c>ObjectiveAsync</c>.</param>
 /// <param name="HasCommandLine">Whether the project references Dsl.CommandLine, which <c>RunCommandLineAsync</c> calls.</param>
 internal sealed record SweepSpec(
     string? Namespace,
     string ClassName,
-    string ModelType,
+    string? ModelType,
     string Metric,
     string Direction,
     int Epochs,
@@ -17,8 +18,11 @@ internal sealed record SweepSpec(
     LocationInfo? Location,
     bool HasCommandLine)
 {
-    /// <summary>Whether the model has a generated module; when not, the driver leaves out what names it.</summary>
+    /// <summary>Whether the model has a generated module (or the objective method is usable); when not, the driver leaves out what names it.</summary>
     public bool ModelUsable { get; init; } = true;
+
+    /// <summary>A sweep of user code: the most steps its objective reports (the pruners' budget).</summary>
+    public int Steps { get; init; } = 1;
 
     /// <summary>Throwing implementations of the partial properties the parser rejected.</summary>
     public EquatableArray<string> Stubs { get; init; } = EquatableArray<string>.Empty;

@@ -47,7 +47,7 @@ public sealed record SweepOptions
     /// <remarks>More than one job makes a sweep faster but not bit-reproducible: TorchSharp's random generator is process-wide.</remarks>
     public int Jobs { get; init; } = 1;
 
-    /// <summary>The most epochs a trial trains; null uses the sweep definition's. A swept Epochs hyperparameter overrides both.</summary>
+    /// <summary>The most epochs a trial trains (for a sweep of user code, the most steps it reports); null uses the sweep definition's. A swept Epochs hyperparameter overrides both.</summary>
     public int? Epochs { get; init; }
 
     /// <summary>Assignments to train first (warm start from known-good configurations), each enqueued once per study.</summary>
@@ -63,6 +63,10 @@ public sealed record SweepOptions
 
     /// <summary>Decides which running trials are dead when the sweep starts; null means the default policy with <see cref="MaxRetries"/>.</summary>
     public StaleTrialPolicy? StaleTrials { get; init; }
+
+    /// <summary>This process's worker id in the store's claims and heartbeats; null makes one from the host, process id and a random suffix.</summary>
+    /// <remarks>With <see cref="Jobs"/> &gt; 1 each job appends <c>-j1</c>, <c>-j2</c>…; ids must differ between processes.</remarks>
+    public string? WorkerId { get; init; }
 
     /// <summary>How often workers tell the store they are alive; keep it well below the stale policy's heartbeat timeout.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
@@ -141,6 +145,8 @@ public sealed record SweepOptions
                 nameof(HeartbeatInterval));
         if (Study is not null && (string.IsNullOrWhiteSpace(Study) || Study != Study.Trim()))
             throw new ArgumentException($"Study name '{Study}' is empty or has leading or trailing spaces.", nameof(Study));
+        if (WorkerId is not null && (string.IsNullOrWhiteSpace(WorkerId) || WorkerId != WorkerId.Trim()))
+            throw new ArgumentException($"WorkerId '{WorkerId}' is empty or has leading or trailing spaces; use null for a generated one.", nameof(WorkerId));
         if (KeepCheckpoints is < 0)
             throw new ArgumentException($"KeepCheckpoints cannot be negative, but is {KeepCheckpoints}; use 0 to keep only the best trial's, null to keep all.", nameof(KeepCheckpoints));
         if (OutputDirectory is { Length: 0 }) throw new ArgumentException("OutputDirectory must not be empty; use null for runs/<study>.", nameof(OutputDirectory));

@@ -22,7 +22,7 @@ public sealed record SweepBest<TModelHyperparameters, TSweepHyperparameters>(
     string? CheckpointPath);
 
 /// <summary>What a sweep produced: every trial of its study, the best one typed, and its checkpoint.</summary>
-public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparameters>
+public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparameters> : SweepOutcome
     where TModel : nn.Module, IGeneratedModel<TModel, TModelHyperparameters>
     where TModelHyperparameters : IHyperparameters<TModelHyperparameters>
     where TSweepHyperparameters : IHyperparameters<TSweepHyperparameters>
@@ -39,29 +39,15 @@ public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparame
         TimeSpan elapsed,
         string outputDirectory,
         Evaluation? testEvaluation)
+        : base(study, direction, trials, stopReason, elapsed, outputDirectory)
     {
-        Study = study;
         Metric = metric;
-        Direction = direction;
-        Trials = trials;
         this.best = best;
-        StopReason = stopReason;
-        Elapsed = elapsed;
-        OutputDirectory = outputDirectory;
         TestEvaluation = testEvaluation;
     }
 
-    /// <summary>The study's name.</summary>
-    public string Study { get; }
-
     /// <summary>The objective.</summary>
     public Metric Metric { get; }
-
-    /// <summary>Whether smaller or larger values are better.</summary>
-    public StudyDirection Direction { get; }
-
-    /// <summary>Every trial of the study, earlier runs' included, in number order.</summary>
-    public IReadOnlyList<TrialRecord> Trials { get; }
 
     /// <summary>Whether any trial completed, so that <see cref="Best"/> exists.</summary>
     public bool HasBest => best is not null;
@@ -71,24 +57,8 @@ public sealed class SweepResult<TModel, TModelHyperparameters, TSweepHyperparame
     public SweepBest<TModelHyperparameters, TSweepHyperparameters> Best => best ?? throw new InvalidOperationException(
         $"Study '{Study}' has no best model: {SweepText.NoCompleteTrial(Trials)}.");
 
-    /// <summary>Why the sweep stopped.</summary>
-    public SweepStopReason StopReason { get; }
-
-    /// <summary>How long this run took.</summary>
-    public TimeSpan Elapsed { get; }
-
-    /// <summary>Where <c>best.pt</c> and <c>best.json</c> were written, and where observers such as the report write.</summary>
-    public string OutputDirectory { get; }
-
     /// <summary>The best checkpoint's loss and accuracy on the sweep's test set, when it had one.</summary>
     public Evaluation? TestEvaluation { get; }
-
-    /// <summary>The <paramref name="top"/> best complete trials, best first (ties by number).</summary>
-    public IReadOnlyList<TrialRecord> Leaderboard(int top = 10)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(top);
-        return SweepText.Ranked(Trials, Direction).Take(top).ToList();
-    }
 
     /// <summary>Rebuilds the best trial's model from its checkpoint, with its exact hyperparameters and weights.</summary>
     /// <exception cref="InvalidOperationException">No trial completed, or the best trial has no checkpoint.</exception>

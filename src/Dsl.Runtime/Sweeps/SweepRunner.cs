@@ -53,7 +53,7 @@ public static class SweepRunner
         var storage = options.Storage ?? Dsl.Studies.StudyStorage.InMemory();
         try
         {
-            var session = new SweepSession<TModel, TModelHyperparameters, TSweepHyperparameters>(definition, data, options, storage, cancellationToken);
+            var session = new ModelSweepSession<TModel, TModelHyperparameters, TSweepHyperparameters>(definition, data, options, storage, cancellationToken);
             return await session.RunAsync().ConfigureAwait(false);
         }
         finally

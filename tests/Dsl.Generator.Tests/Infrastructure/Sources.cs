@@ -134,4 +134,33 @@ internal static class Sources
             [Hyperparameter(Default = Dsl.Training.ScheduleKind.Cosine)] public partial Dsl.Training.ScheduleKind Schedule { get; }
         }
         """;
+
+    public const string ObjectiveSweep = Usings + """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Dsl.Sweeps;
+
+        namespace Samples;
+
+        public enum Shape { Bowl, Ridge }
+
+        [Sweep(Steps = 5)]
+        public partial class Quadratic
+        {
+            [Hyperparameter(-10.0, 10.0, Default = 0.0)] public partial double X { get; }
+            [Hyperparameter(1, 8, Default = 2)] public partial int Width { get; }
+            [Hyperparameter(Default = Shape.Bowl)] public partial Shape Kind { get; }
+
+            public async Task<double> ObjectiveAsync(ObjectiveTrial trial, CancellationToken cancellationToken)
+            {
+                var value = (X - 2) * (X - 2) + Width;
+                for (var step = 1; step <= trial.Steps; step++)
+                {
+                    await trial.ReportAsync(step, value + 1.0 / step, cancellationToken);
+                    if (trial.ShouldPrune()) throw new TrialPrunedException();
+                }
+                return Kind == Shape.Bowl ? value : -value;
+            }
+        }
+        """;
 }

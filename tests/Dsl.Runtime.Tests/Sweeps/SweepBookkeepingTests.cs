@@ -75,8 +75,8 @@ public sealed class SweepBookkeepingTests
     [Fact]
     public void Trial_seeds_are_stable_and_differ_between_neighbours()
     {
-        var seeds = Enumerable.Range(0, 100).Select(n => SweepSession<SweepNet, SweepNet.Hyperparameters, TinyTraining>.TrialSeed(7, n)).ToList();
-        Assert.Equal(seeds, Enumerable.Range(0, 100).Select(n => SweepSession<SweepNet, SweepNet.Hyperparameters, TinyTraining>.TrialSeed(7, n)));
+        var seeds = Enumerable.Range(0, 100).Select(n => SweepSession.TrialSeed(7, n)).ToList();
+        Assert.Equal(seeds, Enumerable.Range(0, 100).Select(n => SweepSession.TrialSeed(7, n)));
         Assert.Equal(100, seeds.Distinct().Count());
         Assert.All(seeds, s => Assert.True(s >= 0));
     }

@@ -7,7 +7,8 @@ namespace Dsl.Sweeps.Output;
 
 /// <summary>
 /// The best trial as the JSON document written to <c>best.json</c> and printed by the <c>best</c> command: its value,
-/// the model's and the training hyperparameters apart, and where its checkpoint is.
+/// its hyperparameters in named groups (a model sweep's "model" and "training", an objective sweep's "hyperparameters"),
+/// and where its checkpoint is.
 /// </summary>
 internal static class BestTrialJson
 {
@@ -18,8 +19,7 @@ internal static class BestTrialJson
         StudyDirection direction,
         string metric,
         TrialRecord best,
-        IReadOnlyDictionary<string, object> model,
-        IReadOnlyDictionary<string, object> training)
+        IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)> groups)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -30,8 +30,7 @@ internal static class BestTrialJson
             json.WriteString("direction", SweepText.Direction(direction));
             json.WriteNumber("trial", best.Number);
             TrialExport.WriteNullableNumber(json, "value", best.Value);
-            TrialExport.WriteValues(json, "model", model);
-            TrialExport.WriteValues(json, "training", training);
+            foreach (var (name, values) in groups) TrialExport.WriteValues(json, name, values);
             if (best.Attributes.TryGetValue(SweepAttributeKeys.Checkpoint, out var checkpoint)) json.WriteString("checkpoint", checkpoint);
             else json.WriteNull("checkpoint");
             if (Number(best, SweepAttributeKeys.TestAccuracy) is { } accuracy)

@@ -74,8 +74,9 @@ internal sealed class LiveSweepProgress(IAnsiConsole console) : ISweepObserver
             var task = jobs[epoch.Job];
             task.Value = epoch.Epoch;
             task.Description = Fit(
-                $"job {epoch.Job + 1}: trial {epoch.Number} epoch {epoch.Epoch}/{epoch.Epochs} {metric} {SweepText.Value(epoch.Value)} " +
-                $"loss {epoch.TrainLoss.ToString("F4", CultureInfo.InvariantCulture)}");
+                $"job {epoch.Job + 1}: trial {epoch.Number} epoch {epoch.Epoch}/{epoch.Epochs} {metric} {SweepText.Value(epoch.Value)}" +
+                // A sweep of user code has no training loss to show.
+                (double.IsNaN(epoch.TrainLoss) ? "" : $" loss {epoch.TrainLoss.ToString("F4", CultureInfo.InvariantCulture)}"));
         }
     }
 

@@ -40,7 +40,8 @@ internal sealed class PlainSweepProgress(TextWriter output, bool epochs) : ISwee
     {
         if (!epochs) return;
         lock (gate)
-            Write([$"trial {epoch.Number} epoch {epoch.Epoch}/{epoch.Epochs}: {metric} {SweepText.Value(epoch.Value)}, train loss {epoch.TrainLoss.ToString("F4", CultureInfo.InvariantCulture)}"]);
+            Write([$"trial {epoch.Number} epoch {epoch.Epoch}/{epoch.Epochs}: {metric} {SweepText.Value(epoch.Value)}" +
+                  (double.IsNaN(epoch.TrainLoss) ? "" : $", train loss {epoch.TrainLoss.ToString("F4", CultureInfo.InvariantCulture)}")]);
     }
 
     public void TrialEnded(TrialEnd trial)

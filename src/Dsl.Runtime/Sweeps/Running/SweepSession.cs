@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
-using Dsl.Checkpoints;
 using Dsl.Search;
 using Dsl.Search.Pruning;
 using Dsl.Search.Sampling;
@@ -9,103 +8,133 @@ using Dsl.Search.Trials;
 using Dsl.Studies;
 using Dsl.Studies.Artifacts;
 using Dsl.Training;
-using TorchSharp;
 using Dsl.Sweeps.Output;
-using static TorchSharp.torch;
 
 namespace Dsl.Sweeps.Running;
 
-/// <summary>One run of a sweep: opens the study, recovers and enqueues, drives the jobs, and gathers the result.</summary>
+/// <summary>
+/// One run of a sweep: opens the study, recovers and enqueues, drives the jobs that claim and record trials, and gathers
+/// the result. What one trial does is up to the subclass: train a generated model, or call the user's objective.
+/// </summary>
 /// <remarks>
-/// Each job is a dedicated thread that claims, trains and records trials one after another. Training stays on that one
-/// thread from model to disposal, because TorchSharp's dispose scopes belong to the thread that opened them; store
+/// Each job is a dedicated thread that claims, runs and records trials one after another. A model trial stays on that
+/// one thread from model to disposal, because TorchSharp's dispose scopes belong to the thread that opened them; store
 /// calls are awaited synchronously there, which costs nothing with SQLite (its async methods complete synchronously).
 /// </remarks>
-internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
-    where TModel : nn.Module, IGeneratedModel<TModel, TModelHp>
-    where TModelHp : IHyperparameters<TModelHp>
-    where TSweepHp : IHyperparameters<TSweepHp>
+internal abstract class SweepSession
 {
-    // Model construction seeds TorchSharp's process-wide generator and then draws the initial weights from it: two jobs
-    // doing that at once would interleave their draws.
-    private static readonly Lock ModelCreation = new();
-
-    private readonly SweepDefinition<TSweepHp> definition;
-    private readonly SweepData data;
-    private readonly SweepOptions options;
-    private readonly IStudyStorage storage;
-    private readonly string study;
-    private readonly SearchSpace modelSpace = TModelHp.SearchSpace;
-    private readonly SearchSpace sweepSpace = TSweepHp.SearchSpace;
-    private readonly SearchSpace space;
-    private readonly ISampler sampler;
-    private readonly IPruner? pruner;
-    private readonly ISweepObserver progress;
-    private readonly int epochs;
-    private readonly string outputDirectory;
-    private readonly string metricName;
-    private readonly string[] workerIds;
-    private readonly StudyStandings standings;
-    private readonly CheckpointKeeper keeper;
     private readonly SemaphoreSlim claimGate = new(1, 1);
     private readonly Lock bestGate = new();
     private readonly Lock stateGate = new();
     private readonly Stopwatch clock = new();
     private readonly CancellationToken cancellation;
-    private readonly CancellationTokenSource training;
+    private readonly string[] workerIds;
     private SweepStopReason? stopReason;
     private ExceptionDispatchInfo? fatal;
 
-    public SweepSession(SweepDefinition<TSweepHp> definition, SweepData data, SweepOptions options, IStudyStorage storage, CancellationToken cancellationToken)
+    protected SweepSession(
+        string name, StudyDirection direction, string metricName, SearchSpace space, int epochs, SweepOptions options, IStudyStorage storage, CancellationToken cancellationToken)
     {
-        this.definition = definition;
-        this.data = data;
-        this.options = options;
-        this.storage = storage;
-        study = options.Study ?? definition.Name;
-        space = modelSpace.Concat(sweepSpace);
-        epochs = options.Epochs ?? definition.Epochs;
-        sampler = options.Sampler ?? Samplers.Tpe(options.Seed, constantLiar: options.Jobs > 1);
-        if (sampler is IBudgetAwareSampler budgeted) sampler = budgeted.ForTrialBudget(options.Trials);
-        pruner = options.Pruner;
-        progress = new GuardedObserver([options.Progress, .. options.Observers]);
-        outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", study));
-        standings = new StudyStandings(definition.Direction);
-        keeper = new CheckpointKeeper(storage, study, options.Artifacts ?? new FolderArtifactStore(Path.Combine(outputDirectory, "trials")), options, BestCheckpointPath);
-        metricName = SweepText.MetricName(definition.Metric);
-        var worker = Dsl.Studies.StudyStorage.NewWorkerId();
+        Options = options;
+        Storage = storage;
+        Study = options.Study ?? name;
+        Direction = direction;
+        MetricName = metricName;
+        Space = space;
+        Epochs = epochs;
+        var sampler = options.Sampler ?? Samplers.Tpe(options.Seed, constantLiar: options.Jobs > 1);
+        Sampler = sampler is IBudgetAwareSampler budgeted ? budgeted.ForTrialBudget(options.Trials) : sampler;
+        Pruner = options.Pruner;
+        Progress = new GuardedObserver([options.Progress, .. options.Observers]);
+        OutputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", Study));
+        Standings = new StudyStandings(direction);
+        Keeper = new CheckpointKeeper(storage, Study, options.Artifacts ?? new FolderArtifactStore(Path.Combine(OutputDirectory, "trials")), options, BestCheckpointPath);
+        var worker = options.WorkerId ?? Dsl.Studies.StudyStorage.NewWorkerId();
         workerIds = Enumerable.Range(0, options.Jobs).Select(j => options.Jobs == 1 ? worker : $"{worker}-j{j + 1}").ToArray();
         cancellation = cancellationToken;
-        training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    private StudyDirection Direction => definition.Direction;
+    protected SweepOptions Options { get; }
 
-    private string BestCheckpointPath => Path.Combine(outputDirectory, "best.pt");
+    protected IStudyStorage Storage { get; }
 
-    public async Task<SweepResult<TModel, TModelHp, TSweepHp>> RunAsync()
+    protected string Study { get; }
+
+    protected StudyDirection Direction { get; }
+
+    protected string MetricName { get; }
+
+    protected SearchSpace Space { get; }
+
+    /// <summary>The most epochs (or reported steps) a trial runs: the pruners' budget.</summary>
+    protected int Epochs { get; }
+
+    protected ISampler Sampler { get; }
+
+    protected IPruner? Pruner { get; }
+
+    protected ISweepObserver Progress { get; }
+
+    protected string OutputDirectory { get; }
+
+    protected StudyStandings Standings { get; }
+
+    protected CheckpointKeeper Keeper { get; }
+
+    /// <summary>Fires on Ctrl-C and when another job failed the sweep: running trials should stop.</summary>
+    protected CancellationTokenSource Training { get; }
+
+    protected string BestCheckpointPath => Path.Combine(OutputDirectory, "best.pt");
+
+    /// <summary>Runs one claimed trial to its final state and records it (through <see cref="Complete"/>, <see cref="Fail"/> and the like).</summary>
+    protected abstract Outcome RunClaimed(Claim claim, int seed, IReadOnlyDictionary<string, string> tags, int job);
+
+    /// <summary>The groups of <c>best.json</c>'s hyperparameters (the model's and the training's, or the objective's), typed and completed.</summary>
+    protected abstract IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)> BestGroups(IReadOnlyDictionary<string, object> parameters);
+
+    /// <summary>Whether trials keep checkpoints, so the session tidies them; a sweep of user code has none, and spares its store the work.</summary>
+    protected virtual bool KeepsCheckpoints => true;
+
+    /// <summary>Called once when the jobs are about to start, and <see cref="JobsEnded"/> when they have stopped.</summary>
+    protected virtual void JobsStarting()
+    {
+    }
+
+    protected virtual void JobsEnded()
+    {
+    }
+
+    /// <summary>Called on the job's thread after each trial.</summary>
+    protected virtual void AfterTrial()
+    {
+    }
+
+    /// <summary>Lets a subclass finish the best trial when the sweep ends (test it, publish its checkpoint); returns it as now recorded.</summary>
+    protected virtual Task<TrialRecord> FinishBestAsync(TrialRecord best, SweepStopReason reason) => Task.FromResult(best);
+
+    /// <summary>Runs the session; returns every trial of the study, the best one, and why it stopped. Rethrows a store failure.</summary>
+    protected async Task<SessionEnd> RunSessionAsync()
     {
         clock.Start();
         // Setup is quick and must not be half-done, so it ignores cancellation; a cancelled sweep simply claims nothing.
-        await storage.CreateOrOpenStudyAsync(new StudyDefinition(study, Direction, space), CancellationToken.None);
-        var policy = options.StaleTrials ?? StaleTrialPolicy.Default with { MaxRetries = options.MaxRetries };
-        var recovered = await storage.RecoverStaleTrialsAsync(study, policy, CancellationToken.None);
-        var enqueued = await WarmStart.EnqueueAsync(storage, study, space, options.Enqueue, CancellationToken.None);
-        var before = await storage.GetTrialsAsync(study, CancellationToken.None);
-        standings.Update(before);
-        standings.Update(await keeper.AdoptSharedCheckpointAsync(before, Direction));
-        progress.SweepStarted(new SweepStart(
-            study, storage.Location, metricName, Direction, options.Trials, TrialBudget.Count(before), options.Jobs, epochs,
-            sampler.GetType().Name, pruner is null or NopPruner ? "none" : pruner.GetType().Name, recovered, enqueued));
+        await Storage.CreateOrOpenStudyAsync(new StudyDefinition(Study, Direction, Space), CancellationToken.None);
+        var policy = Options.StaleTrials ?? StaleTrialPolicy.Default with { MaxRetries = Options.MaxRetries };
+        var recovered = await Storage.RecoverStaleTrialsAsync(Study, policy, CancellationToken.None);
+        var enqueued = await WarmStart.EnqueueAsync(Storage, Study, Space, Options.Enqueue, CancellationToken.None);
+        var before = await Storage.GetTrialsAsync(Study, CancellationToken.None);
+        Standings.Update(before);
+        if (KeepsCheckpoints) Standings.Update(await Keeper.AdoptSharedCheckpointAsync(before, Direction));
+        Progress.SweepStarted(new SweepStart(
+            Study, Storage.Location, MetricName, Direction, Options.Trials, TrialBudget.Count(before), Options.Jobs, Epochs,
+            Sampler.GetType().Name, Pruner is null or NopPruner ? "none" : Pruner.GetType().Name, recovered, enqueued));
 
-        // Parallel jobs share the CPU: each gets its share of libtorch's intra-op threads instead of all of them fighting.
-        var threads = get_num_threads();
-        if (options.Jobs > 1) set_num_threads(Math.Max(1, threads / options.Jobs));
+        JobsStarting();
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(heartbeatStop.Token);
         try
         {
-            var jobs = Enumerable.Range(0, options.Jobs)
+            var jobs = Enumerable.Range(0, Options.Jobs)
                 .Select(job => Task.Factory.StartNew(() => RunJob(job), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
                 .ToArray();
             await Task.WhenAll(jobs);
@@ -114,19 +143,19 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         {
             await heartbeatStop.CancelAsync();
             await heartbeat;
-            if (options.Jobs > 1) set_num_threads(threads);
-            training.Dispose();
+            JobsEnded();
+            Training.Dispose();
             claimGate.Dispose();
         }
         return await FinishAsync();
     }
 
-    private async Task<SweepResult<TModel, TModelHp, TSweepHp>> FinishAsync()
+    private async Task<SessionEnd> FinishAsync()
     {
         IReadOnlyList<TrialRecord> trials;
         try
         {
-            trials = await storage.GetTrialsAsync(study, CancellationToken.None);
+            trials = await Storage.GetTrialsAsync(Study, CancellationToken.None);
         }
         catch (StudyStorageException) when (fatal is not null)
         {
@@ -134,42 +163,22 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         }
 
         var reason = stopReason ?? SweepStopReason.TrialsReached;
-        if (fatal is null)
-            trials = Replace(trials, await keeper.DropSurplusAsync(trials, Direction, tidy: true));
+        if (fatal is null && KeepsCheckpoints)
+            trials = Replace(trials, await Keeper.DropSurplusAsync(trials, Direction, tidy: true));
         var bestRecord = SweepText.Ranked(trials, Direction).FirstOrDefault();
-        Evaluation? test = null;
-        SweepBest<TModelHp, TSweepHp>? best = null;
         if (fatal is null && bestRecord is not null)
         {
-            var (modelHp, sweepHp) = Split(bestRecord.Parameters);
-            var checkpoint = bestRecord.Attributes.TryGetValue(SweepAttributeKeys.Checkpoint, out var path) && File.Exists(path) ? path : null;
-            best = new SweepBest<TModelHp, TSweepHp>(bestRecord.Number, bestRecord.Value!.Value, modelHp, sweepHp, checkpoint);
-            // Another process may have found a better trial since this one last published: best.pt follows the study.
-            if (checkpoint is not null && !keeper.IsPublished(checkpoint)) keeper.PublishBest(checkpoint);
-            if (checkpoint is not null && data.Test is not null && reason != SweepStopReason.Cancelled)
-            {
-                test = EvaluateOnTest(checkpoint);
-                await storage.SetTrialAttributeAsync(study, bestRecord.Number, SweepAttributeKeys.TestAccuracy, Invariant(test.Accuracy));
-                await storage.SetTrialAttributeAsync(study, bestRecord.Number, SweepAttributeKeys.TestLoss, Invariant(test.Loss));
-                bestRecord = bestRecord with
-                {
-                    Attributes = new Dictionary<string, string>(bestRecord.Attributes, StringComparer.Ordinal)
-                    {
-                        [SweepAttributeKeys.TestAccuracy] = Invariant(test.Accuracy),
-                        [SweepAttributeKeys.TestLoss] = Invariant(test.Loss),
-                    },
-                };
-                trials = Replace(trials, [bestRecord]);
-            }
+            var finished = await FinishBestAsync(bestRecord, reason);
+            if (!ReferenceEquals(finished, bestRecord)) trials = Replace(trials, [finished]);
+            bestRecord = finished;
             WriteBestJson(bestRecord);
         }
 
-        progress.SweepEnded(new SweepEnd(
-            study, metricName, Direction, fatal is null ? reason : SweepStopReason.Failed, trials, bestRecord, clock.Elapsed, outputDirectory,
-            space, fatal?.SourceException.Message));
+        Progress.SweepEnded(new SweepEnd(
+            Study, MetricName, Direction, fatal is null ? reason : SweepStopReason.Failed, trials, bestRecord, clock.Elapsed, OutputDirectory,
+            Space, fatal?.SourceException.Message));
         fatal?.Throw();
-        return new SweepResult<TModel, TModelHp, TSweepHp>(
-            study, definition.Metric, Direction, trials, best, reason, clock.Elapsed, outputDirectory, test);
+        return new SessionEnd(trials, fatal is null ? bestRecord : null, reason, clock.Elapsed);
     }
 
     private void RunJob(int job)
@@ -179,10 +188,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             while (TryClaim(job) is { } claim)
             {
                 RunTrial(claim, job);
-                // TorchSharp tensors that escaped a scope are freed by finalizers: run them now, so memory stays flat
-                // from trial to trial instead of growing until the GC happens to notice.
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
+                AfterTrial();
             }
         }
         catch (Exception e)
@@ -192,7 +198,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
                 fatal ??= ExceptionDispatchInfo.Capture(e);
                 stopReason = SweepStopReason.Failed;
             }
-            training.Cancel();
+            Training.Cancel();
         }
     }
 
@@ -202,21 +208,21 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         try
         {
             if (Stopping()) return null;
-            var trials = Wait(storage.GetTrialsAsync(study, CancellationToken.None));
-            standings.Update(trials);
+            var trials = Wait(Storage.GetTrialsAsync(Study, CancellationToken.None));
+            Standings.Update(trials);
             var counted = TrialBudget.Count(trials);
-            if (counted >= options.Trials) return Stop(SweepStopReason.TrialsReached);
+            if (counted >= Options.Trials) return Stop(SweepStopReason.TrialsReached);
 
             ClaimedTrial claimed;
             string? sampledBy = null;
             try
             {
-                claimed = Wait(storage.ClaimTrialAsync(study, workerIds[job], (number, history) =>
+                claimed = Wait(Storage.ClaimTrialAsync(Study, workerIds[job], (number, history) =>
                 {
                     // Checked again inside the claim, which the store serialises: other processes may share the study.
-                    if (TrialBudget.Count(history) >= options.Trials) throw new BudgetReachedException();
+                    if (TrialBudget.Count(history) >= Options.Trials) throw new BudgetReachedException();
                     sampledBy = SampledBy(history);
-                    return sampler.Sample(space, history, Direction);
+                    return Sampler.Sample(Space, history, Direction);
                 }, CancellationToken.None));
             }
             catch (BudgetReachedException)
@@ -245,7 +251,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         {
             if (stopReason is not null) return true;
             if (cancellation.IsCancellationRequested) stopReason = SweepStopReason.Cancelled;
-            else if (options.Timeout is { } timeout && clock.Elapsed >= timeout) stopReason = SweepStopReason.Timeout;
+            else if (Options.Timeout is { } timeout && clock.Elapsed >= timeout) stopReason = SweepStopReason.Timeout;
             return stopReason is not null;
         }
     }
@@ -260,7 +266,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
     {
         var started = Stopwatch.StartNew();
         var number = claim.Trial.Number;
-        var seed = TrialSeed(options.Seed, number);
+        var seed = TrialSeed(Options.Seed, number);
         // Recorded with the trial's final state, in the same store call.
         var tags = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -268,128 +274,74 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
             [SweepAttributeKeys.SampledBy] = claim.SampledBy,
         };
 
-        Outcome outcome;
-        using (NewDisposeScope())
-            outcome = Train(claim.Trial, claim.Index, seed, tags, job, claim.RetryOf);
+        var outcome = RunClaimed(claim, seed, tags, job);
 
         int? retriedAs = null;
-        if (outcome.Interrupted && claim.Attempt < options.MaxRetries)
+        if (outcome.Interrupted && claim.Attempt < Options.MaxRetries)
         {
-            retriedAs = Wait(storage.EnqueueTrialAsync(study, claim.Trial.Parameters));
-            Wait(storage.SetTrialAttributeAsync(study, retriedAs.Value, SweepAttributeKeys.RetryOf, number.ToString(CultureInfo.InvariantCulture)));
-            Wait(storage.SetTrialAttributeAsync(study, number, SweepAttributeKeys.RetriedAs, retriedAs.Value.ToString(CultureInfo.InvariantCulture)));
+            retriedAs = Wait(Storage.EnqueueTrialAsync(Study, claim.Trial.Parameters));
+            Wait(Storage.SetTrialAttributeAsync(Study, retriedAs.Value, SweepAttributeKeys.RetryOf, number.ToString(CultureInfo.InvariantCulture)));
+            Wait(Storage.SetTrialAttributeAsync(Study, number, SweepAttributeKeys.RetriedAs, retriedAs.Value.ToString(CultureInfo.InvariantCulture)));
         }
 
-        var best = standings.Best;
-        progress.TrialEnded(new TrialEnd(
+        var best = Standings.Best;
+        Progress.TrialEnded(new TrialEnd(
             number, outcome.State, outcome.Value, outcome.Error, outcome.EpochsTrained, started.Elapsed, outcome.IsNewBest,
             best?.Number, best?.Value, job, retriedAs));
     }
 
-    /// <summary>Builds, trains and records one trial; everything it allocates dies with the caller's dispose scope.</summary>
-    private Outcome Train(ClaimedTrial claim, int index, int seed, IReadOnlyDictionary<string, string> tags, int job, int? retryOf)
-    {
-        var number = claim.Number;
-        TModelHp modelHp;
-        TrainingOptions trainingOptions;
-        try
-        {
-            TSweepHp sweepHp;
-            (modelHp, sweepHp) = Split(claim.Parameters);
-            trainingOptions = definition.Configure((options.Training ?? new TrainingOptions()) with { Epochs = epochs, Seed = seed, Device = options.Device }, sweepHp);
-            trainingOptions.Validate();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            progress.TrialStarted(new TrialStart(number, index, options.Trials, claim.Parameters, epochs, job, retryOf));
-            return Fail(number, tags, TrialResult.Failed(e), epochsTrained: 0);
-        }
-
-        progress.TrialStarted(new TrialStart(number, index, options.Trials, claim.Parameters, trainingOptions.Epochs, job, retryOf));
-        var callback = new TrialCallback(storage, study, Direction, definition.Monitored, pruner, progress, standings, number, claim.Parameters, trainingOptions.Epochs, job);
-        TModel? model = null;
-        try
-        {
-            lock (ModelCreation) model = Trainer.CreateModel<TModel, TModelHp>(modelHp, seed, options.Device);
-            var result = new Trainer(trainingOptions).Fit(ModelAdapter.FromAny(model), data.Train, data.Validation, callback, training.Token);
-            if (callback.Lost) return Lost(callback.EpochsTrained);
-
-            switch (result.Outcome)
-            {
-                case TrainingOutcome.Cancelled:
-                    var why = cancellation.IsCancellationRequested ? "interrupted by user" : "interrupted: the sweep failed in another job";
-                    return Fail(number, tags, TrialResult.Failed($"{why} ({result.Message})"), callback.EpochsTrained) with { Interrupted = true };
-                case TrainingOutcome.Diverged:
-                    return Fail(number, tags, TrialResult.Failed(result.Divergence?.ToString() ?? "diverged: " + result.Message), callback.EpochsTrained, result.Outcome);
-            }
-
-            // The value must be the one of the weights the model now holds, so the saved checkpoint reproduces it.
-            var standing = result.RestoredBestWeights && result.Best is { } bestEpoch ? bestEpoch : result.Epochs.Count > 0 ? result.Epochs[^1] : null;
-            if (result.Outcome == TrainingOutcome.Pruned)
-            {
-                var kept = keeper.KeepsPruned && standing is not null ? SaveCheckpoint(number, model, standing) : null;
-                Wait(storage.FinishTrialAsync(study, number, TrialResult.Pruned(callback.LastValue) with { Attributes = Attributes(tags, result.Outcome, kept) }));
-                return new Outcome(TrialState.Pruned, callback.LastValue, null, callback.EpochsTrained);
-            }
-            var value = standing is null ? double.NaN : definition.Monitored.Read(standing);
-            if (!double.IsFinite(value))
-                return Fail(number, tags, TrialResult.Failed($"the validation {metricName} is {value} after {result.Epochs.Count} epoch(s)"), callback.EpochsTrained, result.Outcome);
-            return Complete(claim, tags, model, value, standing!, result.Outcome, callback);
-        }
-        catch (TrialStateException)
-        {
-            return Lost(callback.EpochsTrained);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException and not StudyStorageException)
-        {
-            return Fail(number, tags, TrialResult.Failed(e), callback.EpochsTrained);
-        }
-        finally
-        {
-            model?.Dispose();
-        }
-    }
-
     /// <summary>
     /// Records a complete trial with its final attributes in one store call: its own checkpoint when it ranks among the
-    /// kept ones, saved first, so a recorded checkpoint is always there. A new best is copied to <c>best.pt</c>, and a
-    /// checkpoint it pushes out of the kept ones is deleted.
+    /// kept ones (written by <paramref name="saveCheckpoint"/> first, so a recorded checkpoint is always there). A new best
+    /// is copied to <c>best.pt</c>, and a checkpoint it pushes out of the kept ones is deleted.
     /// </summary>
-    private Outcome Complete(ClaimedTrial claim, IReadOnlyDictionary<string, string> tags, TModel model, double value, EpochReport standing, TrainingOutcome how, TrialCallback callback)
+    protected Outcome Complete(
+        ClaimedTrial claim, IReadOnlyDictionary<string, string> tags, double value, IReadOnlyDictionary<int, double> intermediate, int epochsTrained,
+        TrainingOutcome? how, int? epoch, Func<string?>? saveCheckpoint)
     {
         var number = claim.Number;
         bool isNewBest;
         lock (bestGate)
         {
-            var rank = standings.Rank(number, value);
+            var rank = Standings.Rank(number, value);
             isNewBest = rank == 0;
-            var checkpoint = keeper.KeepsRank(rank) ? SaveCheckpoint(number, model, standing) : null;
+            var checkpoint = saveCheckpoint is not null && Keeper.KeepsRank(rank) ? saveCheckpoint() : null;
             var attributes = Attributes(tags, how, checkpoint);
-            attributes[SweepAttributeKeys.Epoch] = standing.Epoch.ToString(CultureInfo.InvariantCulture);
-            Wait(storage.FinishTrialAsync(study, number, TrialResult.Complete(value) with { Attributes = attributes }));
+            if (epoch is { } e) attributes[SweepAttributeKeys.Epoch] = e.ToString(CultureInfo.InvariantCulture);
+            Wait(Storage.FinishTrialAsync(Study, number, TrialResult.Complete(value) with { Attributes = attributes }));
 
-            var record = new TrialRecord(number, TrialState.Complete, claim.Parameters, value, new Dictionary<int, double>(callback.IntermediateValues))
+            var record = new TrialRecord(number, TrialState.Complete, claim.Parameters, value, new Dictionary<int, double>(intermediate))
             {
                 StartedAt = claim.StartedAt,
                 Attributes = attributes,
             };
-            standings.Update(record);
+            Standings.Update(record);
             if (isNewBest)
             {
-                if (checkpoint is not null) keeper.PublishBest(checkpoint);
+                if (checkpoint is not null) Keeper.PublishBest(checkpoint);
                 WriteBestJson(record);
             }
-            standings.Update(Wait(keeper.DropSurplusAsync(standings.Trials, Direction, tidy: false)));
+            if (KeepsCheckpoints) Standings.Update(Wait(Keeper.DropSurplusAsync(Standings.Trials, Direction, tidy: false)));
         }
-        return new Outcome(TrialState.Complete, value, null, callback.EpochsTrained) { IsNewBest = isNewBest };
+        return new Outcome(TrialState.Complete, value, null, epochsTrained) { IsNewBest = isNewBest };
     }
 
-    private string? SaveCheckpoint(int number, TModel model, EpochReport standing) =>
-        keeper.Save(number, path => Checkpoint.Save<TModel, TModelHp>(
-            model, path, standing.Validation.ForEpoch(standing.Epoch) with { Normalization = data.Normalization }));
+    /// <summary>Records a pruned trial, standing for its last reported value.</summary>
+    protected Outcome Prune(int number, IReadOnlyDictionary<string, string> tags, double? lastValue, int epochsTrained, TrainingOutcome? how, string? checkpoint = null)
+    {
+        Wait(Storage.FinishTrialAsync(Study, number, TrialResult.Pruned(lastValue) with { Attributes = Attributes(tags, how, checkpoint) }));
+        return new Outcome(TrialState.Pruned, lastValue, null, epochsTrained);
+    }
+
+    /// <summary>Records a trial stopped by Ctrl-C, or by another job's failure, as failed and to be retried.</summary>
+    protected Outcome Interrupt(int number, IReadOnlyDictionary<string, string> tags, string? detail, int epochsTrained)
+    {
+        var why = cancellation.IsCancellationRequested ? "interrupted by user" : "interrupted: the sweep failed in another job";
+        return Fail(number, tags, TrialResult.Failed($"{why} ({detail})"), epochsTrained) with { Interrupted = true };
+    }
 
     /// <summary>The attributes a finished trial is recorded with: its <paramref name="tags"/>, how it ended, and its checkpoint.</summary>
-    private static Dictionary<string, string> Attributes(IReadOnlyDictionary<string, string> tags, TrainingOutcome? how, string? checkpoint = null)
+    protected static Dictionary<string, string> Attributes(IReadOnlyDictionary<string, string> tags, TrainingOutcome? how, string? checkpoint = null)
     {
         var attributes = new Dictionary<string, string>(tags, StringComparer.Ordinal);
         if (how is { } outcome) attributes[SweepAttributeKeys.Outcome] = outcome.ToString();
@@ -397,21 +349,21 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         return attributes;
     }
 
-    private static IReadOnlyList<TrialRecord> Replace(IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> changed)
+    protected static IReadOnlyList<TrialRecord> Replace(IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> changed)
     {
         if (changed.Count == 0) return trials;
         var byNumber = changed.ToDictionary(t => t.Number);
         return trials.Select(t => byNumber.GetValueOrDefault(t.Number, t)).ToList();
     }
 
-    private static Outcome Lost(int epochsTrained) =>
+    protected static Outcome Lost(int epochsTrained) =>
         new(TrialState.Failed, null, "lost: another worker recovered it as stale after its heartbeat stopped", epochsTrained);
 
-    private Outcome Fail(int number, IReadOnlyDictionary<string, string> tags, TrialResult failure, int epochsTrained, TrainingOutcome? how = null)
+    protected Outcome Fail(int number, IReadOnlyDictionary<string, string> tags, TrialResult failure, int epochsTrained, TrainingOutcome? how = null)
     {
         try
         {
-            Wait(storage.FinishTrialAsync(study, number, failure with { Attributes = Attributes(tags, how) }));
+            Wait(Storage.FinishTrialAsync(Study, number, failure with { Attributes = Attributes(tags, how) }));
         }
         catch (TrialStateException)
         {
@@ -420,24 +372,13 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         return new Outcome(TrialState.Failed, null, failure.Error, epochsTrained);
     }
 
-    private (TModelHp Model, TSweepHp Sweep) Split(IReadOnlyDictionary<string, object> parameters) =>
-        (TModelHp.FromValues(BestTrialJson.Only(parameters, modelSpace)), TSweepHp.FromValues(BestTrialJson.Only(parameters, sweepSpace)));
-
-    private Evaluation EvaluateOnTest(string checkpoint)
-    {
-        using var scope = NewDisposeScope();
-        using var model = Checkpoint.Load<TModel, TModelHp>(checkpoint, options.Device);
-        return new Trainer(new TrainingOptions { Device = options.Device }).Evaluate(ModelAdapter.FromAny(model), data.Test!);
-    }
-
     private void WriteBestJson(TrialRecord best)
     {
-        var (modelHp, sweepHp) = Split(best.Parameters);
-        var text = BestTrialJson.Write(study, Direction, metricName, best, modelHp.ToValues(), sweepHp.ToValues());
-        var path = Path.Combine(outputDirectory, BestTrialJson.FileName);
+        var text = BestTrialJson.Write(Study, Direction, MetricName, best, BestGroups(best.Parameters));
+        var path = Path.Combine(OutputDirectory, BestTrialJson.FileName);
         try
         {
-            Directory.CreateDirectory(outputDirectory);
+            Directory.CreateDirectory(OutputDirectory);
             // Written aside and moved into place, so a reader (or a crash) never sees half a file.
             var temp = path + ".tmp-" + Environment.ProcessId;
             File.WriteAllText(temp, text);
@@ -452,7 +393,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
 
     private async Task HeartbeatAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        using var timer = new PeriodicTimer(Options.HeartbeatInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
@@ -461,7 +402,7 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
                 {
                     try
                     {
-                        await storage.HeartbeatAsync(worker, CancellationToken.None);
+                        await Storage.HeartbeatAsync(worker, CancellationToken.None);
                     }
                     catch (StudyStorageException e)
                     {
@@ -477,11 +418,9 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         }
     }
 
-    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+    protected static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 
-    private static void Wait(Task task) => task.GetAwaiter().GetResult();
-
-    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    protected static void Wait(Task task) => task.GetAwaiter().GetResult();
 
     /// <summary>A trial's seed: a mix of the sweep's seed and the trial number, so neighbouring trials get unrelated streams.</summary>
     internal static int TrialSeed(int seed, int number)
@@ -492,16 +431,21 @@ internal sealed class SweepSession<TModel, TModelHp, TSweepHp>
         return (int)((z ^ (z >> 31)) & 0x7FFF_FFFF);
     }
 
-    private string SampledBy(IReadOnlyList<TrialRecord> history) => sampler.Describe(history, Direction);
+    private string SampledBy(IReadOnlyList<TrialRecord> history) => Sampler.Describe(history, Direction);
 
-    private sealed record Claim(ClaimedTrial Trial, int Index, int Attempt, int? RetryOf, string SampledBy);
+    /// <summary>A claimed trial: its position towards the study's size, its retry chain, and how its parameters were chosen.</summary>
+    protected sealed record Claim(ClaimedTrial Trial, int Index, int Attempt, int? RetryOf, string SampledBy);
 
-    private sealed record Outcome(TrialState State, double? Value, string? Error, int EpochsTrained)
+    /// <summary>How a trial ended, for the progress display and the retry decision.</summary>
+    protected sealed record Outcome(TrialState State, double? Value, string? Error, int EpochsTrained)
     {
         public bool IsNewBest { get; init; }
 
         public bool Interrupted { get; init; }
     }
+
+    /// <summary>What a session ends with.</summary>
+    protected sealed record SessionEnd(IReadOnlyList<TrialRecord> Trials, TrialRecord? Best, SweepStopReason Reason, TimeSpan Elapsed);
 
     private sealed class BudgetReachedException : Exception;
 }

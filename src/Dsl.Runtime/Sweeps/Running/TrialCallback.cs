@@ -6,18 +6,18 @@ using Dsl.Training;
 namespace Dsl.Sweeps.Running;
 
 /// <summary>
-/// Connects one trial's training to its study: after each epoch it records the validation metric, shows it, and asks
-/// the pruner whether to go on.
+/// Connects one trial to its study: each reported value (a model's validation metric after an epoch, or a user
+/// objective's intermediate value) is recorded, shown, and put to the pruner.
 /// </summary>
 /// <remarks>
-/// It runs on the trial's training thread, so it waits for the store synchronously; store writes take no cancellation
-/// token, so a Ctrl-C never leaves a half-recorded epoch.
+/// A model trial reports from its training thread and waits for the store synchronously; store writes take no
+/// cancellation token, so a Ctrl-C never leaves a half-recorded step.
 /// </remarks>
 internal sealed class TrialCallback(
     IStudyStorage storage,
     string study,
     StudyDirection direction,
-    MonitoredMetric metric,
+    MonitoredMetric? metric,
     IPruner? pruner,
     ISweepObserver progress,
     StudyStandings standings,
@@ -42,17 +42,23 @@ internal sealed class TrialCallback(
 
     public EpochDecision OnEpochEnd(EpochReport report)
     {
-        EpochsTrained = report.Epoch;
-        var value = metric.Read(report);
-        progress.EpochEnded(new TrialEpoch(number, report.Epoch, epochs, value, report.TrainLoss, job));
+        var value = metric!.Value.Read(report);
+        return ReportAsync(report.Epoch, value, report.TrainLoss).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Records <paramref name="value"/> at <paramref name="step"/> and says whether the trial goes on, is pruned, or was lost.</summary>
+    public async Task<EpochDecision> ReportAsync(int step, double value, double trainLoss = double.NaN)
+    {
+        EpochsTrained = step;
+        progress.EpochEnded(new TrialEpoch(number, step, epochs, value, trainLoss, job));
         // A non-finite validation loss ends the run as diverged in the trainer; there is nothing worth recording.
         if (!double.IsFinite(value)) return EpochDecision.Continue;
 
-        intermediate[report.Epoch] = value;
+        intermediate[step] = value;
         LastValue = value;
         try
         {
-            storage.ReportIntermediateValueAsync(study, number, report.Epoch, value, CancellationToken.None).GetAwaiter().GetResult();
+            await storage.ReportIntermediateValueAsync(study, number, step, value, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TrialStateException)
         {
@@ -61,7 +67,7 @@ internal sealed class TrialCallback(
         }
 
         if (pruner is null or NopPruner) return EpochDecision.Continue;
-        var history = storage.GetTrialsAsync(study, CancellationToken.None).GetAwaiter().GetResult();
+        var history = await storage.GetTrialsAsync(study, CancellationToken.None).ConfigureAwait(false);
         standings.Update(history);
         var self = new TrialRecord(number, TrialState.Running, parameters, null, new Dictionary<int, double>(intermediate));
         return pruner.ShouldPrune(self, history, direction) ? EpochDecision.Prune : EpochDecision.Continue;

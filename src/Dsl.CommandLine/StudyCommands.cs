@@ -1,0 +1,184 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Dsl.Search;
+using Dsl.Search.Trials;
+using Dsl.Studies;
+using Dsl.Sweeps.Output;
+using Dsl.Sweeps.Progress;
+using Spectre.Console;
+
+namespace Dsl.CommandLine;
+
+/// <summary>The commands that read a sweep's study, model sweep or sweep of user code alike: show, best and export.</summary>
+/// <param name="sweepName">The sweep's name: the default study name and file.</param>
+/// <param name="metric">The objective's name, as the tables and JSON call it.</param>
+/// <param name="space">Every searched parameter, for the columns and the typed read-back.</param>
+/// <param name="bestGroups">The best trial's hyperparameters in the named groups <c>best</c> prints.</param>
+/// <param name="host">Where output and errors go.</param>
+internal sealed class StudyCommands(
+    string sweepName,
+    string metric,
+    SearchSpace space,
+    Func<IReadOnlyDictionary<string, object>, IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)>> bestGroups,
+    CommandLineHost host)
+{
+    /// <summary>Adds show, best and export to <paramref name="parent"/>.</summary>
+    public void AddTo(Command parent)
+    {
+        parent.Subcommands.Add(ShowCommand());
+        parent.Subcommands.Add(BestCommand());
+        parent.Subcommands.Add(ExportCommand());
+    }
+
+    private Command ShowCommand()
+    {
+        var storage = CommandLineOptions.Storage($"The study file. Default: <study>.db in the current directory ({sweepName}.db).", mustExist: true);
+        var study = CommandLineOptions.Study(sweepName);
+        var command = ReadingCommand("show", "Show every trial of a study: state, value, epochs, time, parameters and errors.", storage, study);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var read = await ReadStudyAsync(parse.GetValue(storage), parse.GetValue(study), cancellationToken);
+            if (read.Error is { } error) return read.IsUsageError ? host.UsageError(error, parse) : host.Fail(error);
+            var (summary, trials) = (read.Summary!, read.Trials);
+            var counts = string.Join(", ", trials.GroupBy(t => t.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {SweepText.State(g.Key)}"));
+            var best = SweepText.Ranked(trials, summary.Direction).FirstOrDefault();
+            host.Console.WriteLine(
+                $"study {summary.Name} ({SweepText.Direction(summary.Direction)} {metric}): {trials.Count} trials" +
+                (counts.Length > 0 ? $" ({counts})" : "") +
+                (best is null ? "; no complete trial yet" : $"; best trial {best.Number}: {metric} {SweepText.Value(best.Value)}"));
+            if (trials.Count > 0) host.Console.Write(SweepTables.Trials(trials, metric, space.Select(p => p.Name), ascii: host.Progress is not LiveSweepProgress));
+            await host.Output.FlushAsync(CancellationToken.None);
+            return 0;
+        });
+        return command;
+    }
+
+    private Command BestCommand()
+    {
+        var storage = CommandLineOptions.Storage($"The study file. Default: <study>.db in the current directory ({sweepName}.db).", mustExist: true);
+        var study = CommandLineOptions.Study(sweepName);
+        var command = ReadingCommand("best", "Print a study's best trial as JSON: its value, the model's and the training hyperparameters, and its checkpoint.", storage, study);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var read = await ReadStudyAsync(parse.GetValue(storage), parse.GetValue(study), cancellationToken);
+            if (read.Error is { } error) return read.IsUsageError ? host.UsageError(error, parse) : host.Fail(error);
+            if (SweepText.Ranked(read.Trials, read.Summary!.Direction).FirstOrDefault() is not { } best)
+                return host.Fail($"study '{read.Summary.Name}' has no complete trial yet.");
+            await host.Output.WriteLineAsync(BestTrialJson.Write(read.Summary.Name, read.Summary.Direction, metric, best, bestGroups(best.Parameters)));
+            await host.Output.FlushAsync(CancellationToken.None);
+            return 0;
+        });
+        return command;
+    }
+
+    private Command ExportCommand()
+    {
+        var storage = CommandLineOptions.Storage($"The study file. Default: <study>.db in the current directory ({sweepName}.db).", mustExist: true);
+        var study = CommandLineOptions.Study(sweepName);
+        var format = new Option<string?>("--format")
+        {
+            Description = "csv (one row per trial, a params_* column per parameter) or json (with per-epoch values). Default: from --output's extension, else csv.",
+            HelpName = "csv|json",
+        };
+        format.CompletionSources.Add(CommandLineOptions.FormatNames);
+        format.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !CommandLineOptions.FormatNames.Contains(value.Trim().ToLowerInvariant()))
+                result.AddError($"--format expects csv or json, but got '{value}'.");
+        });
+        var output = CommandLineOptions.Text("--output", "The file to write. Default: standard output.", "file");
+        var command = ReadingCommand("export", "Export every trial of a study as CSV or JSON.", storage, study);
+        command.Options.Add(format);
+        command.Options.Add(output);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var read = await ReadStudyAsync(parse.GetValue(storage), parse.GetValue(study), cancellationToken);
+            if (read.Error is { } error) return read.IsUsageError ? host.UsageError(error, parse) : host.Fail(error);
+            var path = parse.GetValue(output);
+            var kind = parse.GetValue(format)?.Trim().ToLowerInvariant()
+                       ?? (path is not null && Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) ? "json" : "csv");
+            string text;
+            if (kind == "json")
+            {
+                text = TrialExport.ToJson(read.Summary!.Name, read.Summary.Direction, metric, read.Trials) + Environment.NewLine;
+            }
+            else
+            {
+                using var writer = new StringWriter(CultureInfo.InvariantCulture);
+                TrialExport.WriteCsv(writer, read.Trials, space.Select(p => p.Name));
+                text = writer.ToString();
+            }
+
+            if (path is null)
+            {
+                await host.Output.WriteAsync(text);
+                await host.Output.FlushAsync(CancellationToken.None);
+                return 0;
+            }
+            try
+            {
+                var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+                if (directory is not null) Directory.CreateDirectory(directory);
+                await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return host.Fail($"could not write '{path}': {e.Message}");
+            }
+            await host.Output.WriteLineAsync($"wrote {read.Trials.Count} trials of study {read.Summary!.Name} to {Path.GetFullPath(path)} ({kind})");
+            await host.Output.FlushAsync(CancellationToken.None);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command ReadingCommand(string name, string description, Option<string?> storage, Option<string?> study)
+    {
+        var command = new Command(name, description);
+        command.Options.Add(storage);
+        command.Options.Add(study);
+        return command;
+    }
+
+    public async Task<StudyRead> ReadStudyAsync(string? storageText, string? studyName, CancellationToken cancellationToken)
+    {
+        var name = studyName ?? sweepName;
+        var text = storageText ?? name + ".db";
+        // A given --storage was checked while parsing; the default file depends on --study, so it is checked here.
+        // (A command validator would hide the options' own errors: System.CommandLine skips them once it has failed.)
+        if (CommandLineOptions.StorageProblem(text, mustExist: true) is { } problem)
+            return new StudyRead(null, [], problem) { IsUsageError = true };
+        try
+        {
+            // Read-only: a study the user may read but not write (mode 0444, a shared folder) still shows.
+            await using var storage = Dsl.Studies.StudyStorage.Open(text, readOnly: true);
+            var studies = await storage.GetStudiesAsync(cancellationToken);
+            var summary = studies.FirstOrDefault(s => s.Name == name);
+            if (summary is null)
+            {
+                return new StudyRead(null, [], studies.Count == 0
+                    ? $"'{text}' holds no study yet."
+                    : $"'{text}' has no study '{name}'; it holds {string.Join(", ", studies.Select(s => $"'{s.Name}'"))}. Pass --study.");
+            }
+            try
+            {
+                // Opening with the space reads enum choices back as enum values; an older space still shows, untyped.
+                await storage.CreateOrOpenStudyAsync(new StudyDefinition(name, summary.Direction, space), cancellationToken);
+            }
+            catch (StudyMismatchException)
+            {
+            }
+            return new StudyRead(summary, await storage.GetTrialsAsync(name, cancellationToken), null);
+        }
+        catch (StudyStorageException e)
+        {
+            return new StudyRead(null, [], e.Message);
+        }
+    }
+
+    public sealed record StudyRead(StudySummary? Summary, IReadOnlyList<TrialRecord> Trials, string? Error)
+    {
+        public bool IsUsageError { get; init; }
+    }
+}
