@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Dsl.Compression;
 
 /// <summary>The fraction of zero weights, over all pruned (or prunable) layers together and per weight tensor by state-dict name.</summary>
@@ -7,5 +9,7 @@ public sealed record SparsityReport(double Overall, IReadOnlyDictionary<string, 
 {
     /// <summary>A one-line summary such as "80.0% zero (conv1.weight 50.0%, fc1.weight 85.2%)".</summary>
     public override string ToString() =>
-        $"{Overall:P1} zero (" + string.Join(", ", Layers.Select(p => $"{p.Key} {p.Value:P1}")) + ")";
+        $"{Percent(Overall)} zero (" + string.Join(", ", Layers.Select(p => $"{p.Key} {Percent(p.Value)}")) + ")";
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 }
