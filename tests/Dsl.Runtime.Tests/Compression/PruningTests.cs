@@ -173,6 +173,15 @@ public sealed class PruningTests : IDisposable
     }
 
     [Fact]
+    public void The_console_line_of_an_epoch_shows_the_sparsity()
+    {
+        var report = new EpochReport(2, 0.5, null, 100) { Sparsity = new SparsityReport(0.8, new Dictionary<string, double>()) };
+
+        Assert.Contains(", sparsity 80.0%", ConsoleProgress.Describe(report));
+        Assert.DoesNotContain("sparsity", ConsoleProgress.Describe(report with { Sparsity = null }));
+    }
+
+    [Fact]
     public void Bad_pruning_options_are_named()
     {
         Assert.Contains("PruneTargetSparsity", Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions { PruneTargetSparsity = 1 })).Message);

@@ -93,9 +93,8 @@ public sealed class PretrainedWeightsTests : IDisposable
     [Fact]
     public void Loading_another_models_checkpoint_reports_mismatches_by_name()
     {
-        using var pretrained = Trainer.CreateModel<TinyNet, TinyNet.Hyperparameters>(TinyNet.Hyperparameters.Default, seed: 3);
-        var path = folder.File("pretrained.ckpt");
-        Checkpoint.Save(pretrained, path);
+        var (pretrained, path) = SavedTinyNet();
+        using var _ = pretrained;
         using var model = new TinyNetFiveClasses(TinyNetFiveClasses.Hyperparameters.Default);
         using var before = model.state_dict()["fc2.weight"].clone();
 
@@ -117,9 +116,8 @@ public sealed class PretrainedWeightsTests : IDisposable
     [Fact]
     public void Missing_and_unexpected_keys_are_named_and_a_key_map_can_drop_or_rename_them()
     {
-        using var pretrained = Trainer.CreateModel<TinyNet, TinyNet.Hyperparameters>(TinyNet.Hyperparameters.Default, seed: 3);
-        var path = folder.File("pretrained.ckpt");
-        Checkpoint.Save(pretrained, path);
+        var (pretrained, path) = SavedTinyNet();
+        pretrained.Dispose();
         using var model = new TinyNet(TinyNet.Hyperparameters.Default);
 
         var renamed = PretrainedWeights.LoadCheckpoint(model, path, WeightLoading.Lenient, new KeyMap(new Dictionary<string, string> { ["fc2"] = "head" }));
@@ -142,6 +140,15 @@ public sealed class PretrainedWeightsTests : IDisposable
         var error = Assert.Throws<CheckpointException>(() => PretrainedWeights.LoadPyTorch(model, path));
 
         Assert.Contains("is not a PyTorch state dict saved with torch.save", error.Message);
+    }
+
+    /// <summary>A seeded TinyNet and the checkpoint it was saved to.</summary>
+    private (TinyNet Model, string Path) SavedTinyNet()
+    {
+        var model = Trainer.CreateModel<TinyNet, TinyNet.Hyperparameters>(TinyNet.Hyperparameters.Default, seed: 3);
+        var path = folder.File("pretrained.ckpt");
+        Checkpoint.Save(model, path);
+        return (model, path);
     }
 
     private static double Difference(nn.Module a, nn.Module b, string key)
