@@ -14,7 +14,8 @@ public static class FashionMnistCommandLine
         "Fashion-MNIST with the generated models. With no arguments: the main job, a short sweep of FashionCnn that first " +
         "trains its declared defaults. train: trains FashionCnn and prints its test accuracy (the root's options are train's). " +
         "sweep, show, best, export: sweep FashionCnn's hyperparameters and read the study. fusion: trains the two-input " +
-        "TwoViewNet; fusion sweep, fusion show, fusion best, fusion export: sweep its fusion op and widths.";
+        "TwoViewNet; fusion sweep, fusion show, fusion best, fusion export: sweep its fusion op and widths. transfer: pretrains " +
+        "on classes 0-4 and transfers to 5-9 with 10% of their images, against training from scratch.";
 
     /// <summary>The trials of the main job, the defaults' included.</summary>
     private const int MainJobTrials = 6;
@@ -54,5 +55,7 @@ public static class FashionMnistCommandLine
         var fusionSweep = app.AddSweep<TwoViewNet, TwoViewNet.Hyperparameters, TwoViewSweep.Hyperparameters>(
             TwoViewSweep.Definition, parse => FusionCommand.LoadSweepData(parse.GetValue(fusionData), app.Output), fusion);
         fusionSweep.Options.Add(fusionData);
+
+        app.Root.Subcommands.Add(TransferCommand.Create(app));
     }
 }

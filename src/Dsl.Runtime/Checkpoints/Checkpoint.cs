@@ -117,6 +117,7 @@ public static class Checkpoint
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
+        var sparsity = Compression.Sparsity.Measure(model);
         var document = new CheckpointDocument
         {
             ModelType = modelType,
@@ -127,6 +128,9 @@ public static class Checkpoint
             SavedAt = DateTimeOffset.UtcNow,
             ParameterCount = model.parameters().Sum(p => p.numel()),
             Training = training,
+            // Pruned weights are zero in the weights themselves; the sidecar says how many, so a reader need not load them.
+            Sparsity = sparsity.Overall > 0 ? sparsity.Overall : null,
+            LayerSparsity = sparsity.Overall > 0 ? new Dictionary<string, double>(sparsity.Layers, StringComparer.Ordinal) : null,
         };
 
         // Weights first and the sidecar last: a reader starts from the sidecar, so a crash mid-write leaves the previous checkpoint whole.

@@ -19,6 +19,8 @@ internal sealed class CheckpointDocument
     public NormalizationRecord? Normalization { get; set; }
     public DateTimeOffset SavedAt { get; set; }
     public long ParameterCount { get; set; }
+    public double? Sparsity { get; set; }
+    public Dictionary<string, double>? LayerSparsity { get; set; }
 
     /// <summary>
     /// Present only in checkpoints the trainer writes to resume from. Checkpoints keep it as opaque JSON: the trainer owns
@@ -69,6 +71,7 @@ internal sealed class CheckpointDocument
         Normalization = Normalization?.ToNormalization(),
         SavedAt = SavedAt,
         ParameterCount = ParameterCount,
+        Sparsity = Sparsity is { } overall ? new Compression.SparsityReport(overall, LayerSparsity ?? []) : null,
         IsResumable = Training is not null,
         Version = Version,
     };

@@ -26,6 +26,9 @@ public sealed record CheckpointMetadata
     /// <summary>Number of trainable scalars in the model.</summary>
     public long ParameterCount { get; init; }
 
+    /// <summary>The zero fraction of the weights of two or more dimensions, overall and per tensor; null when none is zero (not pruned).</summary>
+    public Compression.SparsityReport? Sparsity { get; init; }
+
     /// <summary>Whether the trainer wrote it with enough state (optimizer, schedule position, history) to resume training.</summary>
     public bool IsResumable { get; init; }
 

@@ -121,6 +121,7 @@ public sealed class ConsoleProgress : ITrainingCallback
             text += $", val loss {v.Loss.ToString("F4", c)}";
             if (!double.IsNaN(v.Accuracy)) text += $", val acc {v.Accuracy.ToString("F4", c)}, val F1 {v.MacroF1.ToString("F4", c)}";
         }
+        if (report.Sparsity is { } sparsity) text += $", sparsity {(sparsity.Overall * 100).ToString("F1", c)}%";
         return text + $", lr {report.LearningRate.ToString("G3", c)}, {report.SamplesPerSecond.ToString("F0", c)} samples/s, " +
                $"{report.TrainingTime.TotalSeconds.ToString("F1", c)}s";
     }

@@ -21,6 +21,9 @@ public sealed record EpochReport(int Epoch, double TrainLoss, Evaluation? Valida
 
     /// <summary>Share of the training time spent selecting, copying and moving batches rather than computing.</summary>
     public double DataLoadingShare { get; init; }
+
+    /// <summary>The pruned layers' zero fraction, overall and per weight tensor, after the epoch; null when the run does not prune.</summary>
+    public Compression.SparsityReport? Sparsity { get; init; }
 }
 
 /// <summary>What one optimizer step measured; passed to <see cref="ITrainingCallback.OnBatchEnd"/>.</summary>

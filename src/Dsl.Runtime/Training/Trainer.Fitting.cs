@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dsl.Checkpoints;
+using Dsl.Compression;
+using Dsl.FineTuning;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,10 +31,14 @@ public sealed partial class Trainer
 
         var batchesPerEpoch = BatchesPerEpoch(train.Count);
         var totalSteps = (long)options.Epochs * batchesPerEpoch;
+        using var freezing = LayerFreezing.For(options, model.Module, model.Name);
         var parameters = model.Module.parameters().Where(p => p.requires_grad).ToArray();
-        if (parameters.Length == 0) throw new ArgumentException($"{model.Name} has no trainable parameters.", nameof(model));
+        if (parameters.Length == 0)
+            throw new ArgumentException(
+                $"{model.Name} has no trainable parameters{(options.FreezeLayers is null ? "" : $" left after FreezeLayers '{options.FreezeLayers}'")}.", nameof(model));
 
-        using var optimizer = Optimizers.Create(options, parameters);
+        using var optimizer = Optimizers.Create(options, parameters, HeadParameters(model, parameters));
+        using var pruning = PruningPlan.For(options, model.Module);
         using var state = new RunState();
         if (resume is not null) RestoreResumable(resumeFrom!, resume, optimizer, state);
         using var swa = SwaAveraging.For(options, model.Module, batchesPerEpoch, totalSteps);
@@ -50,6 +56,8 @@ public sealed partial class Trainer
         {
             Swa = swa,
             Augmentation = augmentation,
+            Pruning = pruning,
+            Freezing = freezing,
         };
         TrainingResult? result = null;
         callback?.OnFitStart(new TrainingStart(
@@ -64,6 +72,8 @@ public sealed partial class Trainer
             if (options.EarlyStopping is { RestoreBestWeights: true } && state.Best is not null)
             {
                 state.Best.RestoreInto(model.Module);
+                // The best epoch may precede the last pruning step; the run's result keeps the sparsity it reached.
+                pruning?.Apply();
                 restored = true;
             }
             result = new TrainingResult(state.History.ToArray())
@@ -100,6 +110,8 @@ public sealed partial class Trainer
             if (epoch == options.Epochs)
             {
                 swa.LoadIntoModel();
+                // Epochs averaged before the last pruning step hold weights it removed.
+                run.Pruning?.Apply();
                 BatchNormStatistics.Recompute(model.Module, () => ForwardTrainingBatches(run));
                 run.SwaApplied = true;
             }
@@ -137,6 +149,8 @@ public sealed partial class Trainer
     {
         var (model, optimizer, train, state, batchesPerEpoch) = (run.Model, run.Optimizer, run.Train, run.State, run.BatchesPerEpoch);
         model.Module.train();
+        run.Freezing?.AfterTrainMode();
+        run.Pruning?.BeforeEpoch(epoch);
         // Dropout draws from the global generator: seeding it per epoch makes every epoch, resumed or not, repeat exactly.
         Seeds.SeedGlobal(Seeds.ForEpoch(options.Seed, epoch, Seeds.DropoutStream), Device);
         using var order = options.Shuffle ? ShuffledOrder(train, epoch) : null;
@@ -166,7 +180,7 @@ public sealed partial class Trainer
 
                 learningRate = options.LearningRate * options.Schedule.Factor(state.Step, run.TotalSteps, batchesPerEpoch);
                 if (run.Swa is { } swa) learningRate = swa.LearningRate(state.Step, learningRate);
-                Optimizers.SetLearningRate(optimizer, learningRate);
+                Optimizers.SetLearningRate(optimizer, learningRate, options);
                 optimizer.zero_grad();
                 var loss = run.Losses.Compute(model.Forward(inputs), labels);
                 value = Losses.Value(loss);
@@ -180,6 +194,7 @@ public sealed partial class Trainer
                 loss.backward();
                 if (options.GradientClipNorm is { } maxNorm) nn.utils.clip_grad_norm_(run.Parameters, maxNorm);
                 optimizer.step();
+                run.Pruning?.Apply();
             }
             state.Step++;
             lossSum += value * length;
@@ -195,8 +210,23 @@ public sealed partial class Trainer
             Batches = batchesPerEpoch,
             TrainingTime = elapsed,
             DataLoadingShare = Stopwatch.GetElapsedTime(0, dataTicks) / elapsed,
+            Sparsity = run.Pruning?.Measure(),
         };
         return (report, null, null);
+    }
+
+    /// <summary>The parameters <see cref="TrainingOptions.HeadLayers"/> selects among the trainable ones; null when it is not set.</summary>
+    private HashSet<Parameter>? HeadParameters(ModelAdapter model, IReadOnlyList<Parameter> trainable)
+    {
+        if (options.HeadLayers is null) return null;
+        var pattern = LayerPattern.Parse(options.HeadLayers, nameof(TrainingOptions.HeadLayers));
+        var named = model.Module.named_parameters().ToArray();
+        var head = named.Where(p => pattern.Matches(p.name) && trainable.Contains(p.parameter)).Select(p => p.parameter).ToHashSet();
+        if (head.Count == 0)
+            throw new ArgumentException(
+                $"HeadLayers '{pattern}' selects no trainable parameter of {model.Name}; its parameters are {string.Join(", ", named.Select(p => p.name))}.",
+                nameof(model));
+        return head;
     }
 
     /// <summary>Runs the model once over the training data in order, without augmentation: the BatchNorm update's pass.</summary>
@@ -390,6 +420,12 @@ public sealed partial class Trainer
 
         /// <summary>Training-batch augmentation, or null when off.</summary>
         public BatchAugmentation? Augmentation { get; init; }
+
+        /// <summary>Pruning and its masks, or null when off.</summary>
+        public PruningPlan? Pruning { get; init; }
+
+        /// <summary>The frozen layers, or null when none are.</summary>
+        public LayerFreezing? Freezing { get; init; }
 
         /// <summary>Whether the model now holds the SWA average.</summary>
         public bool SwaApplied { get; set; }

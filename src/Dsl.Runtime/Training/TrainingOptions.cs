@@ -1,3 +1,5 @@
+using Dsl.Compression;
+using Dsl.FineTuning;
 using static TorchSharp.torch;
 
 namespace Dsl.Training;
@@ -113,6 +115,53 @@ public sealed record TrainingOptions
     /// <summary>The probability that a training image gets a random rectangle (2% to 33% of it) set to 0; 0 is off.</summary>
     public double AugmentErase { get; init; }
 
+    /// <summary>
+    /// Magnitude pruning: the fraction in [0, 1) of the pruned layers' weights that are zero when pruning ends; 0 is off.
+    /// Pruning happens at the start of the epochs <see cref="PruneSchedule"/> names, and after every optimizer step the
+    /// pruned weights are set to zero again, so later epochs fine-tune the rest. The zeros are in the weights themselves:
+    /// every checkpoint holds them. Epoch reports carry the sparsity reached.
+    /// </summary>
+    public double PruneTargetSparsity { get; init; }
+
+    /// <summary>Which weights pruning removes: globally smallest, smallest per layer, or whole neurons and filters.</summary>
+    public PruningMethod PruneMethod { get; init; } = PruningMethod.Global;
+
+    /// <summary>
+    /// Comma-separated globs over state-dict names selecting the weights to prune, for example "conv*,fc1"; null prunes
+    /// every weight of two or more dimensions (Linear, Conv, Embedding), except the output layer under structured pruning.
+    /// </summary>
+    public string? PruneLayers { get; init; }
+
+    /// <summary>How the pruned fraction grows: all at once, in equal steps, or along Zhu and Gupta's cubic curve.</summary>
+    public PruningSchedule PruneSchedule { get; init; } = PruningSchedule.OneShot;
+
+    /// <summary>The epoch that starts with the first pruning step.</summary>
+    public int PruneStartEpoch { get; init; } = 1;
+
+    /// <summary>The epoch that starts with the last pruning step of Steps and Cubic; null means the last epoch.</summary>
+    public int? PruneEndEpoch { get; init; }
+
+    /// <summary>Epochs between pruning steps of Steps and Cubic.</summary>
+    public int PruneEveryEpochs { get; init; } = 1;
+
+    /// <summary>The norm, 1 or 2, that ranks neurons and filters under structured pruning.</summary>
+    public int PruneNorm { get; init; } = 1;
+
+    /// <summary>
+    /// Comma-separated globs over state-dict names (a module name selects all its entries: "conv1", "stem*") whose
+    /// parameters do not train; null freezes nothing. The model leaves the run with every parameter trainable again.
+    /// </summary>
+    public string? FreezeLayers { get; init; }
+
+    /// <summary>Keeps the BatchNorm layers that <see cref="FreezeLayers"/> selects in eval mode, so their running statistics stay as loaded.</summary>
+    public bool FreezeBatchNorm { get; init; }
+
+    /// <summary>Globs over state-dict names of parameters that train at <see cref="HeadLearningRate"/>, for example a new classifier head.</summary>
+    public string? HeadLayers { get; init; }
+
+    /// <summary>The base learning rate of <see cref="HeadLayers"/>; the schedule scales it like <see cref="LearningRate"/>. Null uses LearningRate.</summary>
+    public double? HeadLearningRate { get; init; }
+
     /// <summary>CUDA when a CUDA device is available, the CPU otherwise.</summary>
     public static Device CudaIfAvailable => cuda.is_available() ? CUDA : CPU;
 
@@ -124,6 +173,9 @@ public sealed record TrainingOptions
 
     /// <summary>The SWA learning rate actually used.</summary>
     internal double EffectiveSwaLearningRate => SwaLearningRate ?? LearningRate / 2;
+
+    /// <summary>The last pruning epoch actually used.</summary>
+    internal int EffectivePruneEndEpoch => PruneEndEpoch ?? Epochs;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
@@ -156,7 +208,31 @@ public sealed record TrainingOptions
         if (AugmentShift < 0) throw new ArgumentException($"AugmentShift must be at least 0 pixels, but is {AugmentShift}.", nameof(AugmentShift));
         if (!(AugmentErase >= 0 && AugmentErase <= 1))
             throw new ArgumentException($"AugmentErase must be a probability in [0, 1], but is {AugmentErase}.", nameof(AugmentErase));
+        if (!(PruneTargetSparsity >= 0 && PruneTargetSparsity < 1))
+            throw new ArgumentException($"PruneTargetSparsity must lie in [0, 1), but is {PruneTargetSparsity}.", nameof(PruneTargetSparsity));
+        if (PruneTargetSparsity > 0) ValidatePruning();
+        if (FreezeLayers is not null) LayerPattern.Parse(FreezeLayers, nameof(FreezeLayers));
+        if (FreezeBatchNorm && FreezeLayers is null)
+            throw new ArgumentException("FreezeBatchNorm keeps the BatchNorm layers of FreezeLayers in eval mode, but FreezeLayers is null.", nameof(FreezeBatchNorm));
+        if (HeadLayers is not null) LayerPattern.Parse(HeadLayers, nameof(HeadLayers));
+        if (HeadLearningRate is { } headRate && (!(headRate > 0) || double.IsInfinity(headRate)))
+            throw new ArgumentException($"HeadLearningRate must be a positive number, but is {headRate}.", nameof(HeadLearningRate));
         if (CheckpointPath is { Length: 0 }) throw new ArgumentException("CheckpointPath must not be empty; use null for none.", nameof(CheckpointPath));
+    }
+
+    private void ValidatePruning()
+    {
+        if (!Enum.IsDefined(PruneMethod))
+            throw new ArgumentException($"PruneMethod {PruneMethod} is not a known method; expected Global, PerLayer or Structured.", nameof(PruneMethod));
+        if (!Enum.IsDefined(PruneSchedule))
+            throw new ArgumentException($"PruneSchedule {PruneSchedule} is not a known schedule; expected OneShot, Steps or Cubic.", nameof(PruneSchedule));
+        if (PruneStartEpoch < 1 || PruneStartEpoch > Epochs)
+            throw new ArgumentException($"PruneStartEpoch must lie in [1, Epochs = {Epochs}], but is {PruneStartEpoch}.", nameof(PruneStartEpoch));
+        if (PruneEndEpoch is { } end && (end < PruneStartEpoch || end > Epochs))
+            throw new ArgumentException($"PruneEndEpoch must lie in [PruneStartEpoch = {PruneStartEpoch}, Epochs = {Epochs}], but is {end}.", nameof(PruneEndEpoch));
+        if (PruneEveryEpochs < 1) throw new ArgumentException($"PruneEveryEpochs must be at least 1, but is {PruneEveryEpochs}.", nameof(PruneEveryEpochs));
+        if (PruneNorm is not (1 or 2)) throw new ArgumentException($"PruneNorm must be 1 or 2, but is {PruneNorm}.", nameof(PruneNorm));
+        if (PruneLayers is not null) LayerPattern.Parse(PruneLayers, nameof(PruneLayers));
     }
 
     private void ValidateSwa()

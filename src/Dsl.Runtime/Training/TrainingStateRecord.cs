@@ -34,6 +34,8 @@ internal sealed class EpochRecord
     public double ValidationSeconds { get; set; }
     public double DataLoadingShare { get; set; }
     public EvaluationRecord? Validation { get; set; }
+    public double? Sparsity { get; set; }
+    public Dictionary<string, double>? LayerSparsity { get; set; }
 
     public static EpochRecord From(EpochReport report) => new()
     {
@@ -46,6 +48,8 @@ internal sealed class EpochRecord
         ValidationSeconds = report.ValidationTime.TotalSeconds,
         DataLoadingShare = report.DataLoadingShare,
         Validation = EvaluationRecord.From(report.Validation),
+        Sparsity = report.Sparsity?.Overall,
+        LayerSparsity = report.Sparsity is { } sparsity ? new Dictionary<string, double>(sparsity.Layers, StringComparer.Ordinal) : null,
     };
 
     public EpochReport ToReport() => new(Epoch, TrainLoss, Validation?.ToEvaluation(), SamplesPerSecond)
@@ -55,6 +59,7 @@ internal sealed class EpochRecord
         TrainingTime = TimeSpan.FromSeconds(TrainingSeconds),
         ValidationTime = TimeSpan.FromSeconds(ValidationSeconds),
         DataLoadingShare = DataLoadingShare,
+        Sparsity = Sparsity is { } overall ? new Compression.SparsityReport(overall, LayerSparsity ?? []) : null,
     };
 }
 

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Dsl.CommandLine;
+using Dsl.Datasets;
+using Dsl.Training;
+
+namespace FashionMnistSample;
+
+/// <summary>`transfer`: pretrains FashionCnn on classes 0–4, transfers it to 5–9 with little data, and compares with scratch.</summary>
+internal static class TransferCommand
+{
+    public static Command Create(CommandLineApp app)
+    {
+        var command = new Command("transfer",
+            "Pretrain FashionCnn on classes 0-4, then train it on a share of classes 5-9's images with a new head and the " +
+            "convolutional stem frozen, and compare with training from scratch on the same images for the same epochs.");
+        var pretrainEpochs = CommandLineOptions.Integer("--pretrain-epochs", "Epochs on classes 0-4.", 2, 1);
+        var epochs = CommandLineOptions.Integer("--epochs", "Epochs of the transfer and of the scratch run.", 3, 1);
+        var fraction = CommandLineOptions.PositiveNumber("--fraction", "Share of classes 5-9's training images, at most 1.", 0.1);
+        var seed = CommandLineOptions.Integer("--seed", "Seed for the subset, the weights and shuffling.", 0, 0);
+        var data = DataOption.Create();
+        command.Options.Add(pretrainEpochs);
+        command.Options.Add(epochs);
+        command.Options.Add(fraction);
+        command.Options.Add(seed);
+        command.Options.Add(data);
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var dataset = FashionMnist.Load(parse.GetValue(data));
+                app.Output.WriteLine($"data: {dataset.Source}");
+                var outcome = TransferExperiment.Run(
+                    dataset, parse.GetValue(pretrainEpochs), parse.GetValue(epochs), parse.GetValue(fraction), parse.GetValue(seed), app.Output);
+                app.Output.WriteLine($"transfer gain {outcome.Gain:+0.0000;-0.0000} (transfer {outcome.TransferAccuracy:F4}, scratch {outcome.ScratchAccuracy:F4})");
+                return 0;
+            }
+            catch (Exception e) when (e is DatasetException or ArgumentException or TrainingDivergedException)
+            {
+                return app.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+}
