@@ -77,7 +77,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDef
                     if (result.TestEvaluation is { } test)
                         lines.Add($"test accuracy of the best model: {SweepText.Value(test.Accuracy)}, loss {SweepText.Value(test.Loss)}, on {test.Count} samples");
                 }
-                if (report.Files is { } files) lines.Add($"report: {files.Markdown}");
+                if (report.Files is { } files) lines.Add($"report: {files.Markdown} (and {Path.GetFileName(files.Html)} beside it, for a browser)");
                 foreach (var line in lines) await host.Output.WriteLineAsync(line);
                 await host.Output.FlushAsync(CancellationToken.None);
                 if (result.StopReason == SweepStopReason.Cancelled) return SweepCommandLine.InterruptedExitCode;

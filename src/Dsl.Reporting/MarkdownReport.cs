@@ -8,10 +8,6 @@ namespace Dsl.Reporting;
 /// <summary>The report's Markdown page: the study at a glance, its best trials, the importance ranking and the figures.</summary>
 internal static class MarkdownReport
 {
-    private const int TopCount = 10;
-    private const int ErrorsShown = 5;
-    private const int ErrorLength = 160;
-
     public static string Render(ReportData data, IReadOnlyList<ParameterImportanceScore> scores, string importanceBasis, SweepReportFiles files)
     {
         var page = new StringBuilder();
@@ -81,7 +77,7 @@ internal static class MarkdownReport
     {
         if (data.Ranked.Count < 2)
             return;
-        var shown = Math.Min(TopCount, data.Ranked.Count);
+        var shown = Math.Min(ReportData.TopCount, data.Ranked.Count);
         page.Append("## Top ").Append(shown.ToString(CultureInfo.InvariantCulture)).AppendLine(" trials").AppendLine();
         page.Append("| rank | trial | ").Append(NameCell(data.MetricName)).Append(" |");
         foreach (var axis in data.Axes)
@@ -111,15 +107,13 @@ internal static class MarkdownReport
 
     private static void Importance(StringBuilder page, IReadOnlyList<ParameterImportanceScore> scores, string basis, string? image)
     {
-        page.AppendLine("## Parameter importance").AppendLine();
+        page.Append("## ").AppendLine(ReportCaption.Importance.Heading).AppendLine();
         if (scores.Count == 0)
         {
             page.AppendLine("Not estimated; see the notes below.").AppendLine();
             return;
         }
-        page.Append("Share of the variance in ").Append(basis)
-            .AppendLine(" that each parameter explains on its own (fANOVA main effects of a 64-tree random forest; the shares sum to 1).")
-            .AppendLine();
+        page.AppendLine(ReportCaption.Importance.Format(basis)).AppendLine();
         page.AppendLine("| rank | parameter | importance |").AppendLine("|---:|---|---:|");
         for (var rank = 0; rank < scores.Count; rank++)
         {
@@ -128,41 +122,16 @@ internal static class MarkdownReport
                 .Append(" | ").Append(scores[rank].Importance.ToString("0.000", CultureInfo.InvariantCulture)).AppendLine(" |");
         }
         page.AppendLine();
-        Image(page, "Parameter importance", image);
+        Image(page, ReportCaption.Importance.Alt, image);
     }
 
     private static void Figures(StringBuilder page, ReportData data, SweepReportFiles files)
     {
-        if (files.History is null && files.Slices is null && files.Parallel is null && files.Intermediate is null)
-            return;
-        if (files.History is not null)
+        foreach (var (caption, image) in ReportCaption.Figures(files))
         {
-            page.AppendLine("## Optimisation history").AppendLine();
-            page.Append("Each trial's ").Append(CodeSpan(data.MetricName))
-                .AppendLine(" in the order trials were numbered; the red line is the best value found so far.").AppendLine();
-            Image(page, "Optimisation history", files.History);
-        }
-        if (files.Slices is not null)
-        {
-            page.AppendLine("## Slices").AppendLine();
-            page.Append(CodeSpan(data.MetricName))
-                .AppendLine(" against each parameter for the complete trials. Colour runs from early trials (dark) to late ones (yellow); the best trial is ringed in red.")
-                .AppendLine();
-            Image(page, "Slice plots", files.Slices);
-        }
-        if (files.Parallel is not null)
-        {
-            page.AppendLine("## Parallel coordinates").AppendLine();
-            page.Append("One line per complete trial across every parameter and ").Append(CodeSpan(data.MetricName))
-                .AppendLine(", coloured by its value; the best trial is drawn thickest and on top.").AppendLine();
-            Image(page, "Parallel coordinates", files.Parallel);
-        }
-        if (files.Intermediate is not null)
-        {
-            page.AppendLine("## Learning curves").AppendLine();
-            page.Append("The ").Append(CodeSpan(data.MetricName))
-                .AppendLine(" each trial reported per step; pruned trials end in a cross.").AppendLine();
-            Image(page, "Learning curves", files.Intermediate);
+            page.Append("## ").AppendLine(caption.Heading).AppendLine();
+            page.AppendLine(caption.Format(CodeSpan(data.MetricName))).AppendLine();
+            Image(page, caption.Alt, image);
         }
     }
 
@@ -172,13 +141,13 @@ internal static class MarkdownReport
         if (failed.Count == 0)
             return;
         page.AppendLine("## Failed trials").AppendLine();
-        foreach (var trial in failed.Take(ErrorsShown))
+        foreach (var trial in failed.Take(ReportData.ErrorsShown))
         {
             page.Append("- Trial ").Append(trial.Number.ToString(CultureInfo.InvariantCulture)).Append(": ")
-                .AppendLine(string.IsNullOrWhiteSpace(trial.Error) ? "no error recorded" : CodeSpan(FirstLine(trial.Error)));
+                .AppendLine(string.IsNullOrWhiteSpace(trial.Error) ? "no error recorded" : CodeSpan(ReportData.FirstLine(trial.Error)));
         }
-        if (failed.Count > ErrorsShown)
-            page.Append("- … and ").Append((failed.Count - ErrorsShown).ToString(CultureInfo.InvariantCulture)).AppendLine(" more.");
+        if (failed.Count > ReportData.ErrorsShown)
+            page.Append("- … and ").Append((failed.Count - ReportData.ErrorsShown).ToString(CultureInfo.InvariantCulture)).AppendLine(" more.");
         page.AppendLine();
     }
 
@@ -192,22 +161,8 @@ internal static class MarkdownReport
 
     private static string Describe(ParameterAxis axis)
     {
-        var traits = new List<string>();
-        if (axis.Scale == AxisScale.Log)
-            traits.Add("log");
-        if (axis.IsCategorical)
-            traits.Add("categorical");
-        if (axis.Condition is { } condition)
-            traits.Add($"only when {CodeSpan(condition.Parameter)} is {string.Join(" or ", condition.Values.Select(v => Escape(ParameterAxis.Format(v))))}");
-        if (axis.Inferred)
-            traits.Add("not in the search space");
+        var traits = axis.Traits(CodeSpan, v => Escape(ParameterAxis.Format(v)));
         return traits.Count == 0 ? "" : $" ({string.Join(", ", traits)})";
-    }
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length <= ErrorLength ? line : line[..ErrorLength] + "…";
     }
 
     /// <summary>Escapes text so names and messages cannot turn into Markdown formatting or HTML.</summary>

@@ -96,6 +96,21 @@ internal sealed class ParameterAxis
     /// <summary>The value at a position of a numeric axis: the inverse of <see cref="Position"/>, whole on integer axes.</summary>
     public double FromUnit(double u) => Convert.ToDouble(Spec.AxisValue(u), CultureInfo.InvariantCulture);
 
+    /// <summary>What sets the parameter apart (log, categorical, its condition, undeclared), with names and values formatted for the page.</summary>
+    public IReadOnlyList<string> Traits(Func<string, string> formatName, Func<object, string> formatValue)
+    {
+        var traits = new List<string>();
+        if (Scale == AxisScale.Log)
+            traits.Add("log");
+        if (IsCategorical)
+            traits.Add("categorical");
+        if (Condition is { } condition)
+            traits.Add($"only when {formatName(condition.Parameter)} is {string.Join(" or ", condition.Values.Select(formatValue))}");
+        if (Inferred)
+            traits.Add("not in the search space");
+        return traits;
+    }
+
     public string ChoiceLabel(int index) => Format(Choices[index]);
 
     /// <summary>An invariant rendering of a parameter value for labels and tables.</summary>

@@ -5,8 +5,8 @@ using ScottPlot.TickGenerators;
 
 namespace Dsl.Reporting;
 
-/// <summary>The report's figures, drawn with ScottPlot and saved as PNG.</summary>
-/// <remarks>Every method saves only when it has something to draw and returns whether it did.</remarks>
+/// <summary>The report's figures, drawn with ScottPlot; the Markdown page shows them as PNG, the HTML page as inline SVG.</summary>
+/// <remarks>Every method returns null when it has nothing to draw.</remarks>
 internal static class ReportCharts
 {
     private static readonly Color CompleteColor = Colors.C0;
@@ -19,11 +19,11 @@ internal static class ReportCharts
         new[] { "Segoe UI", "Helvetica", "Arial", "DejaVu Sans", "Liberation Sans", "Noto Sans", "Open Sans" }
             .FirstOrDefault(name => string.Equals(Fonts.GetTypeface(name, false, false)?.FamilyName, name, StringComparison.OrdinalIgnoreCase)));
 
-    public static bool History(ReportData data, string path)
+    public static ReportFigure? History(ReportData data)
     {
         if (data.Complete.Count == 0 && data.Pruned.Count == 0)
-            return false;
-        using var plot = NewPlot($"Optimisation history: {data.StudyName}", "trial", data.MetricName);
+            return null;
+        var plot = NewPlot($"Optimisation history: {data.StudyName}", "trial", data.MetricName);
         IntegerTicks(plot.Axes.Bottom);
 
         if (data.Pruned.Count > 0)
@@ -74,21 +74,22 @@ internal static class ReportCharts
         Pad(plot, Edge.Bottom, numbers.Min(), numbers.Max(), minimumMargin: 0.5);
         Pad(plot, Edge.Left, values.Min(), values.Max());
         plot.ShowLegend(Edge.Right);
-        Save(plot, path, 1000, 520);
-        return true;
+        var figure = Figure(plot, 1000, 520);
+        foreach (var point in data.Pruned)
+            figure.Hover(plot, point.Trial.Number, point.Value, Tip(data, point.Trial, point.Value, " (pruned)"));
+        foreach (var point in data.Complete)
+            figure.Hover(plot, point.Trial.Number, point.Value, Tip(data, point.Trial, point.Value));
+        return figure;
     }
 
     /// <summary>One panel per parameter: the objective against the parameter's value, coloured by trial number.</summary>
-    public static bool Slices(ReportData data, string path)
+    public static ReportFigure? Slices(ReportData data)
     {
         if (data.Complete.Count == 0 || data.Axes.Count == 0)
-            return false;
+            return null;
         // Four panels fit a 2 × 2 grid better than a row of three and a lone fourth.
         var columns = data.Axes.Count == 4 ? 2 : Math.Min(3, data.Axes.Count);
-        var rows = (data.Axes.Count + columns - 1) / columns;
-        var multiplot = new Multiplot();
-        while (multiplot.Subplots.Count > 0)
-            multiplot.Subplots.RemoveAt(0);
+        var figure = new ReportFigure(columns, 400, 330);
         var firstNumber = data.Complete[0].Trial.Number;
         var lastNumber = data.Complete[^1].Trial.Number;
         var lowest = data.Complete.Min(c => c.Value);
@@ -109,6 +110,7 @@ internal static class ReportCharts
                     continue;
                 var shade = lastNumber > firstNumber ? (trial.Number - firstNumber) / (double)(lastNumber - firstNumber) : 1;
                 points.Add((x.Value, value, shade));
+                figure.Hover(plot, x.Value, value, $"trial {trial.Number}\n{axis.Name} = {ParameterAxis.Format(ReportData.ParametersOf(trial)[axis.Name])}\n{data.MetricName} = {ReportData.Number(value)}");
                 if (data.Best is { } b && ReferenceEquals(b.Trial, trial))
                     best = (x.Value, value);
             }
@@ -150,22 +152,17 @@ internal static class ReportCharts
                 empty.LabelFontColor = Colors.Gray;
                 empty.Alignment = Alignment.MiddleCenter;
             }
-            multiplot.AddPlot(plot);
-        }
-        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
-        foreach (var plot in multiplot.GetPlots())
             UseSansFont(plot);
-        multiplot.SavePng(path, 400 * columns, 330 * rows);
-        foreach (var plot in multiplot.GetPlots())
-            plot.Dispose();
-        return true;
+            figure.AddPanel(plot);
+        }
+        return figure;
     }
 
     /// <summary>Parallel coordinates: one vertical axis per parameter and one for the objective, a line per complete trial.</summary>
-    public static bool Parallel(ReportData data, string path)
+    public static ReportFigure? Parallel(ReportData data)
     {
         if (data.Complete.Count == 0 || data.Axes.Count == 0)
-            return false;
+            return null;
         const double absent = -0.1;
         var min = data.Complete.Min(c => c.Value);
         var max = data.Complete.Max(c => c.Value);
@@ -175,7 +172,7 @@ internal static class ReportCharts
         // The best trials take the dark end of the map in either direction: dark lines stand out on white, yellow ones do not.
         IColormap colormap = data.Direction == StudyDirection.Maximize ? new ReversedColormap(ValueColormap) : ValueColormap;
 
-        using var plot = NewPlot($"Parallel coordinates: {data.StudyName}", "", "");
+        var plot = NewPlot($"Parallel coordinates: {data.StudyName}", "", "");
         var count = data.Axes.Count + 1;
         for (var k = 0; k < count; k++)
             plot.Add.VerticalLine(k, 1, Colors.Black.WithAlpha(0.5));
@@ -223,15 +220,18 @@ internal static class ReportCharts
             bar.Label = data.MetricName;
             NumberTicks(bar.Axis);
         }
-        Save(plot, path, Math.Max(900, 170 * count + 160), 560);
-        return true;
+        var figure = Figure(plot, Math.Max(900, 170 * count + 160), 560);
+        // Each line ends on the objective's axis, where it is easiest to pick out.
+        foreach (var (trial, value) in data.Complete)
+            figure.Hover(plot, data.Axes.Count, Unit(value), Tip(data, trial, value));
+        return figure;
     }
 
-    public static bool Importance(ReportData data, IReadOnlyList<ParameterImportanceScore> scores, string path)
+    public static ReportFigure? Importance(ReportData data, IReadOnlyList<ParameterImportanceScore> scores)
     {
         if (scores.Count == 0)
-            return false;
-        using var plot = NewPlot($"Parameter importance: {data.StudyName}", "share of explained variance (fANOVA main effects)", "");
+            return null;
+        var plot = NewPlot($"Parameter importance: {data.StudyName}", "share of explained variance (fANOVA main effects)", "");
         var bars = new List<Bar>();
         for (var rank = 0; rank < scores.Count; rank++)
         {
@@ -252,12 +252,11 @@ internal static class ReportCharts
             scores.Select(s => s.Parameter).Reverse().ToArray());
         NumberTicks(plot.Axes.Bottom);
         plot.Axes.SetLimits(0, Math.Max(scores[0].Importance, 1e-9) * 1.15, -0.6, scores.Count - 0.4);
-        Save(plot, path, 900, 160 + 46 * scores.Count);
-        return true;
+        return Figure(plot, 900, 160 + 46 * scores.Count);
     }
 
     /// <summary>Learning curves: every complete and pruned trial's intermediate values by step.</summary>
-    public static bool Intermediate(ReportData data, string path)
+    public static ReportFigure? Intermediate(ReportData data)
     {
         var curves = data.Trials
             .Where(t => t.State is TrialState.Complete or TrialState.Pruned)
@@ -265,8 +264,8 @@ internal static class ReportCharts
             .Where(c => c.Curve.Count > 0)
             .ToList();
         if (curves.Count == 0)
-            return false;
-        using var plot = NewPlot($"Learning curves: {data.StudyName}", "step", data.MetricName);
+            return null;
+        var plot = NewPlot($"Learning curves: {data.StudyName}", "step", data.MetricName);
         IntegerTicks(plot.Axes.Bottom);
         bool completeNamed = false, prunedNamed = false;
         foreach (var (trial, curve) in curves.OrderBy(c => data.Best is { } b && ReferenceEquals(b.Trial, c.Trial)))
@@ -291,8 +290,22 @@ internal static class ReportCharts
         Pad(plot, Edge.Bottom, steps.Min(), steps.Max(), minimumMargin: 0.5);
         Pad(plot, Edge.Left, values.Min(), values.Max());
         plot.ShowLegend(Edge.Right);
-        Save(plot, path, 1000, 520);
-        return true;
+        var figure = Figure(plot, 1000, 520);
+        foreach (var (trial, curve) in curves)
+        {
+            var state = trial.State == TrialState.Pruned ? " (pruned)" : "";
+            foreach (var (step, value) in curve)
+                figure.Hover(plot, step, value, $"trial {trial.Number}{state}, step {step}\n{data.MetricName} = {ReportData.Number(value)}");
+        }
+        return figure;
+    }
+
+    /// <summary>A tooltip naming the trial, its value and its parameters, one per line.</summary>
+    private static string Tip(ReportData data, TrialRecord trial, double value, string label = "")
+    {
+        var parameters = ReportData.ParametersOf(trial);
+        return $"trial {trial.Number}{label}\n{data.MetricName} = {ReportData.Number(value)}" + string.Concat(
+            data.Axes.Where(a => parameters.ContainsKey(a.Name)).Select(a => $"\n{a.Name} = {ParameterAxis.Format(parameters[a.Name])}"));
     }
 
     private static void UseSansFont(Plot plot)
@@ -301,10 +314,10 @@ internal static class ReportCharts
             plot.Font.Set(font);
     }
 
-    private static void Save(Plot plot, string path, int width, int height)
+    private static ReportFigure Figure(Plot plot, int width, int height)
     {
         UseSansFont(plot);
-        plot.SavePng(path, width, height);
+        return new ReportFigure(plot, width, height);
     }
 
     private static Plot NewPlot(string title, string xLabel, string yLabel)

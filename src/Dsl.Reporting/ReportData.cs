@@ -13,6 +13,14 @@ internal readonly record struct TrialValue(TrialRecord Trial, double Value);
 /// </summary>
 internal sealed class ReportData
 {
+    /// <summary>How many of the best trials the pages rank.</summary>
+    public const int TopCount = 10;
+
+    /// <summary>How many failed trials' errors the pages list.</summary>
+    public const int ErrorsShown = 5;
+
+    private const int ErrorLength = 160;
+
     private static readonly IReadOnlyDictionary<string, object> NoParameters = new Dictionary<string, object>();
     private static readonly IReadOnlyDictionary<int, double> NoSteps = new Dictionary<int, double>();
 
@@ -122,6 +130,13 @@ internal sealed class ReportData
         return magnitude != 0 && (magnitude < 1e-4 || magnitude >= 1e7)
             ? x.ToString("0.####e+0", CultureInfo.InvariantCulture)
             : x.ToString("G6", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The first line of an error, shortened to fit a list or a table cell.</summary>
+    public static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Length <= ErrorLength ? line : line[..ErrorLength] + "…";
     }
 
     /// <summary>"1 trial", "3 trials".</summary>

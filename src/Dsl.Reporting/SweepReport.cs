@@ -5,7 +5,7 @@ namespace Dsl.Reporting;
 
 /// <summary>
 /// Writes a study's report: optimisation history, slice and parallel-coordinate plots, parameter importance and
-/// learning curves as PNG files, gathered on one Markdown page.
+/// learning curves, gathered on a Markdown page (with PNG files) and on a self-contained HTML page (with inline SVG).
 /// </summary>
 /// <remarks>
 /// The report is written at the end of sweeps that took hours, so odd data never stops it: figures that cannot be drawn
@@ -15,6 +15,9 @@ public static class SweepReport
 {
     /// <summary>The Markdown page's file name.</summary>
     public const string MarkdownFileName = "report.md";
+
+    /// <summary>The HTML page's file name: the same page with its figures inline, for a browser, offline.</summary>
+    public const string HtmlFileName = "report.html";
 
     /// <summary>The optimisation history's file name.</summary>
     public const string HistoryFileName = "history.png";
@@ -59,13 +62,19 @@ public static class SweepReport
         if (whyNoImportance is not null)
             data.Note($"Parameter importance is not shown: {whyNoImportance}.");
 
-        string? Draw(string fileName, string what, string? whyEmpty, Func<string, bool> draw)
+        var svgs = new Dictionary<string, FigureSvg>(StringComparer.Ordinal);
+        string? Draw(string fileName, string what, string? whyEmpty, Func<ReportFigure?> draw)
         {
             var path = Path.Combine(directory, fileName);
             try
             {
-                if (draw(path))
+                using var figure = draw();
+                if (figure is not null)
+                {
+                    figure.SavePng(path);
+                    svgs[path] = figure.Svg(Path.GetFileNameWithoutExtension(fileName) + "-");
                     return path;
+                }
                 if (whyEmpty is not null)
                     data.Note($"The {what} is not drawn: {whyEmpty}.");
             }
@@ -84,20 +93,24 @@ public static class SweepReport
             ? "the study has no parameters"
             : "no complete trial has a finite value";
         var history = Draw(HistoryFileName, "optimisation history", "no complete or pruned trial has a finite value",
-            p => ReportCharts.History(data, p));
-        var importance = Draw(ImportanceFileName, "importance chart", null, p => ReportCharts.Importance(data, scores, p));
-        var slices = Draw(SlicesFileName, "slice plot", noValues, p => ReportCharts.Slices(data, p));
-        var parallel = Draw(ParallelFileName, "parallel-coordinate plot", noValues, p => ReportCharts.Parallel(data, p));
+            () => ReportCharts.History(data));
+        var importance = Draw(ImportanceFileName, "importance chart", null, () => ReportCharts.Importance(data, scores));
+        var slices = Draw(SlicesFileName, "slice plot", noValues, () => ReportCharts.Slices(data));
+        var parallel = Draw(ParallelFileName, "parallel-coordinate plot", noValues, () => ReportCharts.Parallel(data));
         var intermediate = Draw(IntermediateFileName, "learning-curve plot", "no complete or pruned trial reported intermediate values",
-            p => ReportCharts.Intermediate(data, p));
+            () => ReportCharts.Intermediate(data));
 
         var files = new SweepReportFiles(
             directory, Path.Combine(directory, MarkdownFileName), history, slices, parallel, importance, intermediate)
         {
+            Html = Path.Combine(directory, HtmlFileName),
             ImportanceScores = scores,
             Notes = data.Notes.ToList(),
         };
-        File.WriteAllText(files.Markdown, MarkdownReport.Render(data, scores, importanceBasis, files), new System.Text.UTF8Encoding(false));
+        // Both pages render the same data and the same drawings, so they cannot tell different stories.
+        var utf8 = new System.Text.UTF8Encoding(false);
+        File.WriteAllText(files.Markdown, MarkdownReport.Render(data, scores, importanceBasis, files), utf8);
+        File.WriteAllText(files.Html, HtmlReport.Render(data, scores, importanceBasis, files, svgs.GetValueOrDefault), utf8);
         return files;
     }
 }

@@ -17,13 +17,16 @@ public sealed record SweepReportFiles(
     string? Importance,
     string? Intermediate)
 {
+    /// <summary>The HTML page, always written beside the Markdown: the same content with the figures inline as SVG.</summary>
+    public required string Html { get; init; }
+
     /// <summary>The parameters from most to least important; empty when importance could not be estimated.</summary>
     public IReadOnlyList<ParameterImportanceScore> ImportanceScores { get; init; } = [];
 
     /// <summary>What the report left out or could not draw, and why; the same lines close the Markdown page.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
-    /// <summary>The PNG files written, in page order.</summary>
+    /// <summary>The PNG files written, in page order (the HTML page holds the same figures inline).</summary>
     public IEnumerable<string> Images =>
         new[] { Importance, History, Slices, Parallel, Intermediate }.OfType<string>();
 }
