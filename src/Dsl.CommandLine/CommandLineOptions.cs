@@ -15,7 +15,7 @@ public static class CommandLineOptions
 {
     internal static readonly string[] SamplerNames = ["tpe", "random", "grid", "halton", "sobol", "cmaes"];
     internal static readonly string[] PrunerNames = ["none", "median", "asha", "hyperband"];
-    internal static readonly string[] FormatNames = ["csv", "json"];
+    internal static readonly string[] FormatNames = ["csv", "json", "optuna-journal"];
 
     /// <summary>A whole number of at least <paramref name="minimum"/>, <paramref name="defaultValue"/> when not given.</summary>
     public static Option<int> Integer(string name, string description, int defaultValue, int minimum, string helpName = "n") =>

@@ -78,17 +78,18 @@ internal sealed class StudyCommands(
         var study = CommandLineOptions.Study(sweepName);
         var format = new Option<string?>("--format")
         {
-            Description = "csv (one row per trial, a params_* column per parameter) or json (with per-epoch values). Default: from --output's extension, else csv.",
-            HelpName = "csv|json",
+            Description = "csv (one row per trial, a params_* column per parameter), json (with per-epoch values), or optuna-journal " +
+                          "(Optuna's JournalStorage file, which optuna.load_study and optuna-dashboard open). Default: from --output's extension, else csv.",
+            HelpName = "csv|json|optuna-journal",
         };
         format.CompletionSources.Add(CommandLineOptions.FormatNames);
         format.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is { } value && !CommandLineOptions.FormatNames.Contains(value.Trim().ToLowerInvariant()))
-                result.AddError($"--format expects csv or json, but got '{value}'.");
+                result.AddError($"--format expects csv, json or optuna-journal, but got '{value}'.");
         });
         var output = CommandLineOptions.Text("--output", "The file to write. Default: standard output.", "file");
-        var command = ReadingCommand("export", "Export every trial of a study as CSV or JSON.", storage, study);
+        var command = ReadingCommand("export", "Export every trial of a study as CSV, JSON or an Optuna journal file.", storage, study);
         command.Options.Add(format);
         command.Options.Add(output);
         command.SetAction(async (parse, cancellationToken) =>
@@ -102,6 +103,10 @@ internal sealed class StudyCommands(
             if (kind == "json")
             {
                 text = TrialExport.ToJson(read.Summary!.Name, read.Summary.Direction, metric, read.Trials) + Environment.NewLine;
+            }
+            else if (kind == "optuna-journal")
+            {
+                text = OptunaJournal.ToText(read.Summary!.Name, read.Summary.Direction, metric, space, read.Trials);
             }
             else
             {
