@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Dsl.CommandLine;
 using Dsl.Runtime.Tests.Training;
 using Dsl.Search;
 using Dsl.Search.Trials;
@@ -173,14 +172,7 @@ public sealed class OptunaJournalExportTests : IDisposable
     private static Dictionary<string, double?> Curve(JsonElement values) =>
         values.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : (double?)null);
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SweepCommandLine.RunAsync<SweepNet, SweepNet.Hyperparameters, TinyTraining>(
-            SweepKit.Definition(), args, () => SweepKit.Data(), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(string[] args) => SweepKit.RunCommandLineAsync(args);
 }
 
 /// <summary>Debian's Optuna, run through <c>/usr/bin/python3</c>, reading a journal file back.</summary>

@@ -142,14 +142,7 @@ public sealed class SweepCheckpointTests : IDisposable
         Assert.Contains("--keep-checkpoints expects a whole number of at least 0 or 'all', but got 'some'.", error);
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SweepCommandLine.RunAsync<SweepNet, SweepNet.Hyperparameters, TinyTraining>(
-            SweepKit.Definition(), args, () => SweepKit.Data(), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(string[] args) => SweepKit.RunCommandLineAsync(args);
 
     private sealed class AlwaysPrune : IPruner
     {

@@ -92,6 +92,16 @@ internal static class SweepKit
         SweepRunner.RunAsync<SweepNet, SweepNet.Hyperparameters, TinyTraining>(definition ?? Definition(), data, options, cancellationToken);
 
     public static SearchSpace Space => SweepNet.Hyperparameters.SearchSpace.Concat(TinyTraining.SearchSpace);
+
+    /// <summary>Runs the tiny sweep's command line and returns its exit code and what it wrote.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunCommandLineAsync(string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Dsl.CommandLine.SweepCommandLine.RunAsync<SweepNet, SweepNet.Hyperparameters, TinyTraining>(
+            Definition(), args, () => Data(), output, error);
+        return (code, output.ToString(), error.ToString());
+    }
 }
 
 /// <summary>A temporary folder for a test's study file and outputs, removed afterwards.</summary>

@@ -105,27 +105,12 @@ internal static class OptunaJournal
             foreach (var (key, value) in trial.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 // The stores' own keys (worker, heartbeat, retry) are bookkeeping, which Optuna keeps in system attributes.
-                var system = key.StartsWith(TrialAttributeKeys.ReservedPrefix, StringComparison.Ordinal);
-                Operation(stream, line, system ? SetTrialSystemAttr : SetTrialUserAttr, json =>
-                {
-                    json.WriteNumber("trial_id", id);
-                    json.WriteStartObject(system ? "system_attr" : "user_attr");
-                    json.WriteString(key, value);
-                    json.WriteEndObject();
-                });
+                TrialAttribute(stream, line, id, key.StartsWith(TrialAttributeKeys.ReservedPrefix, StringComparison.Ordinal), key, value);
             }
 
             var (state, finalValue, reason) = Final(trial);
             if (reason is not null)
-            {
-                Operation(stream, line, SetTrialSystemAttr, json =>
-                {
-                    json.WriteNumber("trial_id", id);
-                    json.WriteStartObject("system_attr");
-                    json.WriteString(FailReasonKey, reason);
-                    json.WriteEndObject();
-                });
-            }
+                TrialAttribute(stream, line, id, system: true, FailReasonKey, reason);
             if (state is Running or Waiting)
                 continue;
             Operation(stream, line, SetTrialStateValues, json =>
@@ -187,6 +172,15 @@ internal static class OptunaJournal
             result.Add((name, OptunaDistribution.Infer(trials.Select(t => t.Parameters.GetValueOrDefault(name)).OfType<object>().ToList())));
         return result;
     }
+
+    private static void TrialAttribute(Stream stream, ArrayBufferWriter<byte> line, int trialId, bool system, string key, string value) =>
+        Operation(stream, line, system ? SetTrialSystemAttr : SetTrialUserAttr, json =>
+        {
+            json.WriteNumber("trial_id", trialId);
+            json.WriteStartObject(system ? "system_attr" : "user_attr");
+            json.WriteString(key, value);
+            json.WriteEndObject();
+        });
 
     private static void Operation(Stream stream, ArrayBufferWriter<byte> buffer, int opCode, Action<Utf8JsonWriter> write)
     {
