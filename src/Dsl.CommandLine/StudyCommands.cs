@@ -106,7 +106,7 @@ internal sealed class StudyCommands(
             }
             else if (kind == "optuna-journal")
             {
-                text = OptunaJournal.ToText(read.Summary!.Name, read.Summary.Direction, metric, space, read.Trials);
+                text = OptunaJournal.ToText(read.Summary!.Name, read.Summary.Direction, metric, space, read.Trials, read.Attributes);
             }
             else
             {
@@ -174,7 +174,10 @@ internal sealed class StudyCommands(
             catch (StudyMismatchException)
             {
             }
-            return new StudyRead(summary, await storage.GetTrialsAsync(name, cancellationToken), null);
+            return new StudyRead(summary, await storage.GetTrialsAsync(name, cancellationToken), null)
+            {
+                Attributes = await storage.GetStudyAttributesAsync(name, cancellationToken),
+            };
         }
         catch (StudyStorageException e)
         {
@@ -185,5 +188,8 @@ internal sealed class StudyCommands(
     public sealed record StudyRead(StudySummary? Summary, IReadOnlyList<TrialRecord> Trials, string? Error)
     {
         public bool IsUsageError { get; init; }
+
+        /// <summary>The study's own attributes (fusion results, notes).</summary>
+        public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
     }
 }

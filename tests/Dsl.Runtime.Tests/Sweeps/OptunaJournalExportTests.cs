@@ -26,6 +26,8 @@ public sealed class OptunaJournalExportTests : IDisposable
         var db = folder.File("sweep.db");
         var (code, _, error) = await RunAsync(["sweep", "--trials", "5", "--epochs", "3", "--storage", db, "--output", folder.File("runs"), "--seed", "4", "--sampler", "random"]);
         Assert.True(code == 0, error);
+        await using (var storage = StudyStorage.Sqlite(db))
+            await storage.SetStudyAttributeAsync("TinySweep", "soup", "{\"accuracy\": 0.9}");
         var journal = folder.File("study.log");
 
         (code, var log, error) = await RunAsync(["export", "--storage", db, "--format", "optuna-journal", "--output", journal]);
@@ -40,6 +42,7 @@ public sealed class OptunaJournalExportTests : IDisposable
 
         Assert.Equal("MAXIMIZE", loaded.GetProperty("direction").GetString());
         Assert.Equal("accuracy", loaded.GetProperty("system_attrs").GetProperty(OptunaJournal.MetricNamesKey)[0].GetString());
+        Assert.Equal("{\"accuracy\": 0.9}", loaded.GetProperty("user_attrs").GetProperty("soup").GetString());
         var exported = loaded.GetProperty("trials").EnumerateArray().ToList();
         Assert.Equal(trials.Count, exported.Count);
         foreach (var (ours, theirs) in trials.Zip(exported))
@@ -207,7 +210,7 @@ internal static class Optuna
         except ValueError:
             best_number, best_value = None, None
         print(json.dumps({
-            "direction": study.direction.name, "system_attrs": study.system_attrs, "trials": trials,
+            "direction": study.direction.name, "user_attrs": study.user_attrs, "system_attrs": study.system_attrs, "trials": trials,
             "best_number": best_number, "best_value": best_value,
         }))
         """;

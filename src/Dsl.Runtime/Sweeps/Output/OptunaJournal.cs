@@ -32,6 +32,7 @@ internal static class OptunaJournal
 
     // Optuna's JournalOperation.
     private const int CreateStudy = 0;
+    private const int SetStudyUserAttr = 2;
     private const int SetStudySystemAttr = 3;
     private const int CreateTrial = 4;
     private const int SetTrialParam = 5;
@@ -47,8 +48,15 @@ internal static class OptunaJournal
     private const int Fail = 3;
     private const int Waiting = 4;
 
-    /// <summary>Writes the study and its trials (in number order) as one journal holding one study.</summary>
-    public static void Write(Stream stream, string study, StudyDirection direction, string metric, SearchSpace space, IReadOnlyList<TrialRecord> trials)
+    /// <summary>Writes the study, its own attributes (as Optuna's study user attributes) and its trials (in number order) as a journal holding one study.</summary>
+    public static void Write(
+        Stream stream,
+        string study,
+        StudyDirection direction,
+        string metric,
+        SearchSpace space,
+        IReadOnlyList<TrialRecord> trials,
+        IReadOnlyDictionary<string, string>? studyAttributes = null)
     {
         var ordered = trials.OrderBy(t => t.Number).ToList();
         var distributions = Distributions(space, ordered);
@@ -70,6 +78,16 @@ internal static class OptunaJournal
             json.WriteEndArray();
             json.WriteEndObject();
         });
+        foreach (var (key, value) in (studyAttributes ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Operation(stream, line, SetStudyUserAttr, json =>
+            {
+                json.WriteNumber("study_id", 0);
+                json.WriteStartObject("user_attr");
+                json.WriteString(key, value);
+                json.WriteEndObject();
+            });
+        }
 
         for (var id = 0; id < ordered.Count; id++)
         {
@@ -135,10 +153,16 @@ internal static class OptunaJournal
     }
 
     /// <summary>The journal as text.</summary>
-    public static string ToText(string study, StudyDirection direction, string metric, SearchSpace space, IReadOnlyList<TrialRecord> trials)
+    public static string ToText(
+        string study,
+        StudyDirection direction,
+        string metric,
+        SearchSpace space,
+        IReadOnlyList<TrialRecord> trials,
+        IReadOnlyDictionary<string, string>? studyAttributes = null)
     {
         using var stream = new MemoryStream();
-        Write(stream, study, direction, metric, space, trials);
+        Write(stream, study, direction, metric, space, trials, studyAttributes);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
