@@ -14,6 +14,9 @@ internal static class ReportCharts
     private static readonly Color BestColor = Colors.Red;
     private static readonly IColormap ValueColormap = new ScottPlot.Colormaps.Viridis();
 
+    /// <summary>Learning curves with more points than this get a tooltip only at each curve's end.</summary>
+    private const int MaxStepTooltips = 3000;
+
     // ScottPlot asks for a font that is often missing on Linux, and fontconfig then falls back on a serif face.
     private static readonly Lazy<string?> SansFont = new(() =>
         new[] { "Segoe UI", "Helvetica", "Arial", "DejaVu Sans", "Liberation Sans", "Noto Sans", "Open Sans" }
@@ -291,10 +294,12 @@ internal static class ReportCharts
         Pad(plot, Edge.Left, values.Min(), values.Max());
         plot.ShowLegend(Edge.Right);
         var figure = Figure(plot, 1000, 520);
+        // A tooltip per step would make a large study's page huge; there, each curve's end names its trial.
+        var everyStep = steps.Count <= MaxStepTooltips;
         foreach (var (trial, curve) in curves)
         {
             var state = trial.State == TrialState.Pruned ? " (pruned)" : "";
-            foreach (var (step, value) in curve)
+            foreach (var (step, value) in everyStep ? curve : [curve[^1]])
                 figure.Hover(plot, step, value, $"trial {trial.Number}{state}, step {step}\n{data.MetricName} = {ReportData.Number(value)}");
         }
         return figure;

@@ -75,6 +75,8 @@ public sealed class SweepCommandLineTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("trial 2 [3/3] started", log);
         Assert.Contains("best hyperparameters: " + Path.Combine(output, "best.json"), log);
+        Assert.Contains($"report: {Path.Combine(output, "report.md")} (and report.html beside it, for a browser)", log);
+        Assert.True(File.Exists(Path.Combine(output, "report.html")));
 
         var (showCode, show, _) = await RunAsync(["show", "--storage", db]);
         Assert.Equal(0, showCode);
