@@ -137,7 +137,8 @@ internal static class HtmlReport
             page.AppendLine("<p>Not estimated; see the notes below.</p>");
             return;
         }
-        page.Append("<p>").Append(ReportCaption.Importance.Format(Text(content.ImportanceBasis))).AppendLine("</p>");
+        var basis = Text(content.ImportanceBasis).Replace(ParameterImportance.MetricSlot, Code(content.Data.MetricName), StringComparison.Ordinal);
+        page.Append("<p>").Append(ReportCaption.Importance.Format(basis)).AppendLine("</p>");
         page.AppendLine("<table class=\"importance\"><thead><tr><th class=\"num\">rank</th><th>parameter</th><th class=\"num\">importance</th></tr></thead><tbody>");
         for (var rank = 0; rank < content.Scores.Count; rank++)
         {

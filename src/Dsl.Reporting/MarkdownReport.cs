@@ -22,7 +22,7 @@ internal static class MarkdownReport
         States(page, data);
         Best(page, data);
         Top(page, data);
-        Importance(page, scores, importanceBasis, files.Importance);
+        Importance(page, scores, importanceBasis, data.MetricName, files.Importance);
         Figures(page, data, files);
         Failures(page, data);
 
@@ -105,7 +105,7 @@ internal static class MarkdownReport
         page.AppendLine();
     }
 
-    private static void Importance(StringBuilder page, IReadOnlyList<ParameterImportanceScore> scores, string basis, string? image)
+    private static void Importance(StringBuilder page, IReadOnlyList<ParameterImportanceScore> scores, string basis, string metric, string? image)
     {
         page.Append("## ").AppendLine(ReportCaption.Importance.Heading).AppendLine();
         if (scores.Count == 0)
@@ -113,7 +113,7 @@ internal static class MarkdownReport
             page.AppendLine("Not estimated; see the notes below.").AppendLine();
             return;
         }
-        page.AppendLine(ReportCaption.Importance.Format(basis)).AppendLine();
+        page.AppendLine(ReportCaption.Importance.Format(basis.Replace(ParameterImportance.MetricSlot, CodeSpan(metric), StringComparison.Ordinal))).AppendLine();
         page.AppendLine("| rank | parameter | importance |").AppendLine("|---:|---|---:|");
         for (var rank = 0; rank < scores.Count; rank++)
         {

@@ -50,10 +50,13 @@ public static class ParameterImportance
     /// With fewer than two complete trials, as aggressive pruning leaves, the scores explain each trial's value at the
     /// last step that every complete and pruned trial reported (the first rung), so a pruned sweep still has them.
     /// </remarks>
+    /// <summary>Where <c>basis</c> names the metric; each page puts the name there formatted as its code.</summary>
+    internal const string MetricSlot = "{metric}";
+
     internal static IReadOnlyList<ParameterImportanceScore> Estimate(ReportData data, out string? whyNot, out string basis)
     {
         whyNot = null;
-        basis = $"the final `{data.MetricName}` of the complete trials";
+        basis = $"the final {MetricSlot} of the complete trials";
         if (data.Axes.Count == 0)
         {
             whyNot = "the study has no parameters";
@@ -66,7 +69,7 @@ public static class ParameterImportance
         {
             explained = values;
             basis = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"each trial's `{data.MetricName}` at step {step}, the last step all {values.Count} complete and pruned trials reported (pruning left {ReportData.Count(data.Complete.Count, "complete trial", "complete trials")})");
+                $"each trial's {MetricSlot} at step {step}, the last step all {values.Count} complete and pruned trials reported (pruning left {ReportData.Count(data.Complete.Count, "complete trial", "complete trials")})");
         }
         if (explained.Count < 2)
         {

@@ -3,7 +3,7 @@ namespace Dsl.Reporting;
 /// <summary>A figure's heading and caption, shared by the Markdown and HTML pages so their words cannot drift apart.</summary>
 /// <param name="Heading">The section heading.</param>
 /// <param name="Alt">A short description for the image's alternative text.</param>
-/// <param name="Caption">The caption; <c>{0}</c> stands for the metric's name, which each page formats as code (for importance: what the variance is of).</param>
+/// <param name="Caption">The caption; <c>{0}</c> stands for the metric's name, which each page formats as code (for importance: what the variance is of, the metric already in it).</param>
 internal sealed record ReportCaption(string Heading, string Alt, string Caption)
 {
     public static ReportCaption Importance { get; } = new("Parameter importance", "Parameter importance",

@@ -36,6 +36,8 @@ public sealed partial class HtmlReportTests(ExampleReport example) : IClassFixtu
         Assert.DoesNotContain("<?xml", html);
         foreach (var heading in new[] { "Parameter importance", "Optimisation history", "Slices", "Parallel coordinates", "Learning curves" })
             Assert.Contains($"<h2>{heading}</h2>", html);
+        Assert.Contains("<p>Share of the variance in the final <code>val_loss</code> of the complete trials that each parameter", html);
+        Assert.DoesNotContain("`", html);
 
         var best = example.Trials.Where(t => t.State == TrialState.Complete).MinBy(t => t.Value!.Value)!;
         Assert.Contains($"<title>trial {best.Number}\nval_loss = ", html);

@@ -125,7 +125,7 @@ internal sealed class OptunaDistribution
     private static string Serialize(string name, Action<Utf8JsonWriter> attributes)
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
+        using (var json = new Utf8JsonWriter(stream, OptunaJournal.Relaxed))
         {
             json.WriteStartObject();
             json.WriteString("name", name);

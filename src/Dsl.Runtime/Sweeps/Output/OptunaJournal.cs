@@ -30,6 +30,9 @@ internal static class OptunaJournal
 
     private const string WorkerId = "dsl-export";
 
+    /// <summary>Quotes as <c>\"</c> and text as UTF-8, as a person reading the file expects; Optuna reads any valid JSON.</summary>
+    internal static readonly JsonWriterOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     // Optuna's JournalOperation.
     private const int CreateStudy = 0;
     private const int SetStudyUserAttr = 2;
@@ -209,7 +212,7 @@ internal static class OptunaJournal
     private static void Operation(Stream stream, ArrayBufferWriter<byte> buffer, int opCode, Action<Utf8JsonWriter> write)
     {
         buffer.Clear();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Relaxed))
         {
             json.WriteStartObject();
             json.WriteNumber("op_code", opCode);
