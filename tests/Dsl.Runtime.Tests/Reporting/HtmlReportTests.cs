@@ -116,6 +116,23 @@ public sealed partial class HtmlReportTests(ExampleReport example) : IClassFixtu
         Assert.Equal(trials.Count, TrialRows(html).Count);
     }
 
+    [Fact]
+    public void Long_learning_curves_get_one_tooltip_per_trial_instead_of_one_per_step()
+    {
+        using var folder = new TempReportFolder();
+        var trials = Study(10).Select(t => t with
+        {
+            IntermediateValues = t.State == TrialState.Failed ? t.IntermediateValues : Enumerable.Range(1, 400).ToDictionary(step => step, step => 1.0 / step),
+        }).ToList();
+        var curves = trials.Count(t => t.State != TrialState.Failed);
+
+        var files = SweepReport.Write(folder.Path, "long", trials, Space, StudyDirection.Minimize);
+        var html = File.ReadAllText(files.Html);
+
+        Assert.Equal(curves, Regex.Count(html, @"<title>trial \d+( \(pruned\))?, step 400\n"));
+        Assert.Equal(curves, Regex.Count(html, @"<title>trial \d+( \(pruned\))?, step \d+\n"));
+    }
+
     [Theory]
     [MemberData(nameof(SweepReportTests.EdgeCases), MemberType = typeof(SweepReportTests))]
     public void Edge_cases_write_a_page_with_a_row_per_trial_and_an_svg_per_figure(string name)
