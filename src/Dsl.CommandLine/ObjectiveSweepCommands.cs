@@ -40,7 +40,7 @@ internal sealed class ObjectiveSweepCommands<THp>(ObjectiveDefinition definition
             var result = await ObjectiveSweep.RunAsync(
                 definition, objective, options with { Storage = storage, Observers = [.. options.Observers, report] }, cancellationToken);
             if (result.HasBest) await host.Output.WriteLineAsync($"best hyperparameters: {Path.Combine(result.OutputDirectory, BestTrialJson.FileName)}");
-            if (report.Files is { } files) await host.Output.WriteLineAsync($"report: {files.Markdown}");
+            if (report.Files is { } files) await host.Output.WriteLineAsync($"report: {files.Markdown} (and {Path.GetFileName(files.Html)} beside it, for a browser)");
             await host.Output.FlushAsync(CancellationToken.None);
             if (result.StopReason == SweepStopReason.Cancelled) return SweepCommandLine.InterruptedExitCode;
             if (result.HasBest) return 0;
