@@ -25,8 +25,9 @@ public static class StudyStorage
 
     /// <summary>
     /// A store named by text, as a <c>--storage</c> option takes it: <c>memory</c> (or <c>:memory:</c>) for an in-memory
-    /// store, a <c>sqlite:///</c> URL, or a file path. With <paramref name="readOnly"/>, as read commands open it: nothing
-    /// is created, upgraded or written.
+    /// store, a <c>sqlite:///</c> URL, a file path, or a <c>postgresql://user@host:5432/db</c> URL (which needs the
+    /// Dsl.Studies.PostgreSql package). With <paramref name="readOnly"/>, as read commands open it: nothing is created,
+    /// upgraded or written.
     /// </summary>
     public static IStudyStorage Open(string text, bool readOnly = false)
     {
@@ -34,12 +35,19 @@ public static class StudyStorage
         var trimmed = text.Trim();
         if (trimmed is "memory" or ":memory:" or "inmemory" or "in-memory")
             return InMemory();
+        if (IsPostgreSqlUrl(trimmed))
+            return ServerStores.OpenPostgreSql(trimmed, readOnly);
         var scheme = trimmed.IndexOf("://", StringComparison.Ordinal);
         if (scheme > 0 && !trimmed.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException(
-                $"Unsupported study storage '{trimmed[..scheme]}://'; use 'memory', a SQLite file path, or a sqlite:///path URL.", nameof(text));
+                $"Unsupported study storage '{trimmed[..scheme]}://'; use 'memory', a SQLite file path, a sqlite:///path URL or a postgresql:// URL.", nameof(text));
         return Sqlite(trimmed, new SqliteStudyStorageOptions { ReadOnly = readOnly });
     }
+
+    /// <summary>Whether <paramref name="text"/> is a <c>postgresql://</c> or <c>postgres://</c> URL, the schemes libpq and SQLAlchemy take.</summary>
+    public static bool IsPostgreSqlUrl(string text) =>
+        text.TrimStart().StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || text.TrimStart().StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A worker id unique across machines and processes (host, process id, random suffix), for claims and heartbeats.</summary>
     public static string NewWorkerId() =>

@@ -86,14 +86,19 @@ public sealed class RelationalStudyStorage : IStudyStorage
                 if (await OpenStudyAsync(tx, definition, description, fingerprint, cancellationToken) is { } existing)
                     return existing;
                 var now = options.Time.GetUtcNow();
-                await tx.ExecuteAsync(
-                    """
-                    INSERT INTO studies (name, direction, space_fingerprint, space_description, created_at)
-                    VALUES (@name, @direction, @fingerprint, @description, @created)
-                    """,
-                    cancellationToken,
-                    ("@name", definition.Name), ("@direction", TrialSelection.ToText(definition.Direction)),
-                    ("@fingerprint", fingerprint), ("@description", description ?? ""), ("@created", StoreTime.Format(now)));
+                // Two workers of a server store may create the study at once: the second waits for the first's row, then
+                // opens it as it stands.
+                if (await tx.ExecuteAsync(
+                        """
+                        INSERT INTO studies (name, direction, space_fingerprint, space_description, created_at)
+                        VALUES (@name, @direction, @fingerprint, @description, @created)
+                        ON CONFLICT (name) DO NOTHING
+                        """,
+                        cancellationToken,
+                        ("@name", definition.Name), ("@direction", TrialSelection.ToText(definition.Direction)),
+                        ("@fingerprint", fingerprint), ("@description", description ?? ""), ("@created", StoreTime.Format(now))) == 0)
+                    return await OpenStudyAsync(tx, definition, description, fingerprint, cancellationToken)
+                           ?? throw new StudyStorageException(StudyMessages.NoStudy(definition.Name, where));
                 return new StudyInfo(definition.Name, definition.Direction, fingerprint, now, Created: true);
             }, cancellationToken);
 
@@ -371,9 +376,11 @@ public sealed class RelationalStudyStorage : IStudyStorage
             {
                 if (StaleTrialJudge.WhyStale(trial, policy, now) is not { } error)
                     continue;
-                await tx.ExecuteAsync(
-                    "UPDATE trials SET state = 'failed', error = @error, finished_at = @now, revision = revision + 1 WHERE trial_id = @trial",
-                    cancellationToken, ("@error", error), ("@now", StoreTime.Format(now)), ("@trial", trialId));
+                // A worker may have finished it since it was read (a server store runs other writers alongside).
+                if (await tx.ExecuteAsync(
+                        "UPDATE trials SET state = 'failed', error = @error, finished_at = @now, revision = revision + 1 WHERE trial_id = @trial AND state = 'running'",
+                        cancellationToken, ("@error", error), ("@now", StoreTime.Format(now)), ("@trial", trialId)) == 0)
+                    continue;
 
                 int? retry = null;
                 if (StaleTrialJudge.ShouldRetry(trial, policy))
@@ -425,6 +432,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
     private async Task<T> ReadAsync<T>(Func<StoreTransaction, Task<T>> body, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken);
+        var started = Environment.TickCount64;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -434,7 +442,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
                 Statistics.Transaction();
                 return await body(new StoreTransaction(connection, transaction, Statistics));
             }
-            catch (DbException e) when (attempt < MaxAttempts && dialect.IsTransient(e))
+            catch (DbException e) when (MayRetry(e, attempt, started))
             {
                 await Task.Delay(Backoff(attempt), cancellationToken);
             }
@@ -454,6 +462,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
             await writeGate.WaitAsync(cancellationToken);
         try
         {
+            var started = Environment.TickCount64;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -465,7 +474,7 @@ public sealed class RelationalStudyStorage : IStudyStorage
                     await transaction.CommitAsync(cancellationToken);
                     return result;
                 }
-                catch (DbException e) when (attempt < MaxAttempts && dialect.IsTransient(e))
+                catch (DbException e) when (MayRetry(e, attempt, started))
                 {
                     await Task.Delay(Backoff(attempt), cancellationToken);
                 }
@@ -481,8 +490,15 @@ public sealed class RelationalStudyStorage : IStudyStorage
         }
     }
 
-    // Jittered, so that two workers the server aborted together do not collide again.
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt);
+    /// <summary>Whether a transaction that failed with <paramref name="error"/> on its <paramref name="attempt"/>th try runs again.</summary>
+    private bool MayRetry(DbException error, int attempt, long started, bool window = true) =>
+        dialect.IsTransient(error)
+        && (attempt < MaxAttempts || (window && Environment.TickCount64 - started < (long)dialect.TransientRetryWindow.TotalMilliseconds));
+
+    // Jittered, so that two workers the server aborted together do not collide again; growing to a second at most, so
+    // that a worker waiting out a server restart polls it gently.
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * Math.Min(1 << Math.Min(attempt - 1, 10), 25));
 
     /// <summary>Checks the schema once per store, and on a writable store creates or upgrades it; a read-only store reads any older version as it is.</summary>
     private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
@@ -494,52 +510,21 @@ public sealed class RelationalStudyStorage : IStudyStorage
         {
             if (initialized)
                 return;
-            await using var connection = await source.OpenConnectionAsync(cancellationToken);
-            if (!options.ReadOnly)
-                await dialect.PrepareForWritingAsync(connection, cancellationToken);
-
-            await using var transaction = options.ReadOnly
-                ? await dialect.BeginReadAsync(connection, cancellationToken)
-                : await dialect.BeginWriteAsync(connection, cancellationToken);
-            var tx = new StoreTransaction(connection, transaction, Statistics);
-            var tables = new List<string>();
-            await using (var rows = await tx.QueryAsync(dialect.ListTablesQuery, cancellationToken))
-                while (await rows.ReadAsync(cancellationToken))
-                    tables.Add(rows.Text(0));
-
-            var version = 0;
-            if (tables.Contains("schema_version"))
-                version = Convert.ToInt32(await tx.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken), CultureInfo.InvariantCulture);
-            else if (tables.Count > 0)
-                throw new StudyStorageException(
-                    $"{where} is a {dialect.Name} database but not a Dsl study store: it has tables ({string.Join(", ", tables)}) and no schema_version. "
-                    + "Give the sweep another file.");
-
-            var current = dialect.Migrations.Count;
-            if (version > current)
-                throw new StudyStorageException(
-                    $"{where} holds a study store of schema version {version}, but this Dsl.Runtime reads up to version {current}. Upgrade Dsl.Runtime to open it.");
-            if (options.ReadOnly)
+            var started = Environment.TickCount64;
+            for (var attempt = 1; ; attempt++)
             {
-                if (version == 0)
-                    throw new StudyStorageException($"{where} holds no Dsl study store yet; a sweep creates one.");
-                // An older store is read as it is: upgrading it would be a write.
-                revisioned = version >= FirstRevisionedVersion;
-                hasStudyAttributes = version >= FirstStudyAttributesVersion;
-            }
-            else
-            {
-                for (var next = version; next < current; next++)
+                try
                 {
-                    await tx.ExecuteAsync(dialect.Migrations[next], cancellationToken);
-                    await tx.ExecuteAsync("INSERT INTO schema_version (version, applied_at) VALUES (@version, @now)", cancellationToken,
-                        ("@version", next + 1), ("@now", StoreTime.Format(options.Time.GetUtcNow())));
+                    await InitializeAsync(cancellationToken);
+                    initialized = true;
+                    return;
                 }
-                await transaction.CommitAsync(cancellationToken);
-                revisioned = true;
-                hasStudyAttributes = true;
+                // A server that is down when the store is first opened is most likely a wrong address: fail soon.
+                catch (DbException e) when (MayRetry(e, attempt, started, window: false))
+                {
+                    await Task.Delay(Backoff(attempt), cancellationToken);
+                }
             }
-            initialized = true;
         }
         catch (DbException e)
         {
@@ -548,6 +533,58 @@ public sealed class RelationalStudyStorage : IStudyStorage
         finally
         {
             initGate.Release();
+        }
+    }
+
+    /// <summary>One try at checking, creating or upgrading the schema, in one transaction.</summary>
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        if (!options.ReadOnly)
+            await dialect.PrepareForWritingAsync(connection, cancellationToken);
+
+        await using var transaction = options.ReadOnly
+            ? await dialect.BeginReadAsync(connection, cancellationToken)
+            : await dialect.BeginWriteAsync(connection, cancellationToken);
+        var tx = new StoreTransaction(connection, transaction, Statistics);
+        if (!options.ReadOnly && dialect.LockSchemaStatement is { } lockSchema)
+            await tx.ExecuteAsync(lockSchema, cancellationToken);
+        var tables = new List<string>();
+        await using (var rows = await tx.QueryAsync(dialect.ListTablesQuery, cancellationToken))
+            while (await rows.ReadAsync(cancellationToken))
+                tables.Add(rows.Text(0));
+
+        var version = 0;
+        if (tables.Contains("schema_version"))
+            version = Convert.ToInt32(await tx.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken), CultureInfo.InvariantCulture);
+        else if (tables.Count > 0)
+            throw new StudyStorageException(
+                $"{where} is a {dialect.Name} database but not a Dsl study store: it has tables ({string.Join(", ", tables)}) and no schema_version. "
+                + "Give the sweep another file.");
+
+        var current = dialect.Migrations.Count;
+        if (version > current)
+            throw new StudyStorageException(
+                $"{where} holds a study store of schema version {version}, but this Dsl.Runtime reads up to version {current}. Upgrade Dsl.Runtime to open it.");
+        if (options.ReadOnly)
+        {
+            if (version == 0)
+                throw new StudyStorageException($"{where} holds no Dsl study store yet; a sweep creates one.");
+            // An older store is read as it is: upgrading it would be a write.
+            revisioned = version >= FirstRevisionedVersion;
+            hasStudyAttributes = version >= FirstStudyAttributesVersion;
+        }
+        else
+        {
+            for (var next = version; next < current; next++)
+            {
+                await tx.ExecuteAsync(dialect.Migrations[next], cancellationToken);
+                await tx.ExecuteAsync("INSERT INTO schema_version (version, applied_at) VALUES (@version, @now)", cancellationToken,
+                    ("@version", next + 1), ("@now", StoreTime.Format(options.Time.GetUtcNow())));
+            }
+            await transaction.CommitAsync(cancellationToken);
+            revisioned = true;
+            hasStudyAttributes = true;
         }
     }
 
@@ -565,10 +602,11 @@ public sealed class RelationalStudyStorage : IStudyStorage
     }
 
     private async Task<(long Id, TrialState State)> FindTrialAsync(
-        StoreTransaction tx, long studyId, string study, int number, CancellationToken cancellationToken)
+        StoreTransaction tx, long studyId, string study, int number, CancellationToken cancellationToken, bool lockRow = false)
     {
         await using var rows = await tx.QueryAsync(
-            "SELECT trial_id, state FROM trials WHERE study_id = @study AND number = @number", cancellationToken, ("@study", studyId), ("@number", number));
+            "SELECT trial_id, state FROM trials WHERE study_id = @study AND number = @number" + (lockRow ? dialect.LockStudyRowClause : ""),
+            cancellationToken, ("@study", studyId), ("@number", number));
         return await rows.ReadAsync(cancellationToken)
             ? (rows.Long(0), ParseState(rows.Text(1)))
             : throw new StudyStorageException(StudyMessages.NoTrial(study, number));
@@ -578,7 +616,8 @@ public sealed class RelationalStudyStorage : IStudyStorage
         StoreTransaction tx, string study, int number, string operation, CancellationToken cancellationToken)
     {
         var (studyId, _) = await FindStudyAsync(tx, study, lockRow: false, cancellationToken);
-        var (trialId, state) = await FindTrialAsync(tx, studyId, study, number, cancellationToken);
+        // Locked, so that a recovery in another transaction cannot fail the trial before this one changes it.
+        var (trialId, state) = await FindTrialAsync(tx, studyId, study, number, cancellationToken, lockRow: true);
         return state == TrialState.Running ? trialId : throw new TrialStateException(study, number, state, operation);
     }
 

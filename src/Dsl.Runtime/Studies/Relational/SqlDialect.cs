@@ -41,8 +41,9 @@ public abstract class SqlDialect
 
     /// <summary>
     /// Appended to the query of the study's row in the transactions that number trials (claim, enqueue, recovery), so
-    /// that they run one at a time: <c>" FOR UPDATE"</c> on a server, empty where <see cref="BeginWriteAsync"/> already
-    /// locks the whole database.
+    /// that they run one at a time, and to the query of a running trial's row in those that report or finish it, so that
+    /// a recovery cannot fail it in between: <c>" FOR UPDATE"</c> on a server, empty where <see cref="BeginWriteAsync"/>
+    /// already locks the whole database.
     /// </summary>
     public abstract string LockStudyRowClause { get; }
 
@@ -58,10 +59,26 @@ public abstract class SqlDialect
     /// <summary>Begins a transaction that only reads, from one snapshot, so that the several queries of a read agree.</summary>
     public abstract ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A statement the transaction that checks and creates the schema runs first, so that two processes opening an empty
+    /// database at once do not both create it (a server's advisory lock); null where <see cref="BeginWriteAsync"/> already
+    /// locks the whole database.
+    /// </summary>
+    public virtual string? LockSchemaStatement => null;
+
+    /// <summary>
+    /// How long a transaction that keeps failing with transient errors (<see cref="IsTransient"/>) is retried, with growing
+    /// pauses, before the error is final: long enough on a server to ride out its restart. Zero retries a few times only.
+    /// </summary>
+    public virtual TimeSpan TransientRetryWindow => TimeSpan.Zero;
+
     /// <summary>Prepares a database for writers before its schema is checked or created (SQLite switches the file to WAL); nothing by default.</summary>
     public virtual Task PrepareForWritingAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Whether a transaction that failed with <paramref name="error"/> may simply run again: a serialization failure or a deadlock.</summary>
+    /// <summary>
+    /// Whether a transaction that failed with <paramref name="error"/> may simply run again: a serialization failure, a
+    /// deadlock, or (on a server) a lost connection.
+    /// </summary>
     public abstract bool IsTransient(DbException error);
 
     /// <summary>The error to report for a database error, in words that say what to do; <paramref name="where"/> names the store.</summary>
