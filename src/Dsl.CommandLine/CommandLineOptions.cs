@@ -135,26 +135,29 @@ public static class CommandLineOptions
     }
 
     /// <summary>The <c>--storage</c> option; reading commands pass <paramref name="mustExist"/> so a mistyped path is a usage error.</summary>
-    internal static Option<string?> Storage(string description, bool mustExist)
+    internal static Option<string?> Storage(string description, bool mustExist, string name = "--storage")
     {
-        var option = Text("--storage", description, "path");
+        var option = Text(name, description, "path|url");
         option.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is not { Length: > 0 } value) return;
-            if (StorageProblem(value, mustExist) is { } problem) result.AddError(problem);
+            if (StorageProblem(value, mustExist, name) is { } problem) result.AddError(problem);
         });
         return option;
     }
 
     /// <summary>What is wrong with a <c>--storage</c> value, or null; reading commands also need the file to exist.</summary>
-    internal static string? StorageProblem(string text, bool mustExist)
+    internal static string? StorageProblem(string text, bool mustExist, string name = "--storage")
     {
         var trimmed = text.Trim();
         if (trimmed is "memory" or ":memory:" or "inmemory" or "in-memory")
-            return mustExist ? "--storage expects a study file written by a sweep, but an in-memory store holds no earlier study." : null;
+            return mustExist ? $"{name} expects a study file written by a sweep, but an in-memory store holds no earlier study." : null;
+        // A server's URL is checked when the store opens it, which masks its password in any error.
+        if (Dsl.Studies.StudyStorage.IsPostgreSqlUrl(trimmed))
+            return null;
         var scheme = trimmed.IndexOf("://", StringComparison.Ordinal);
         if (scheme > 0 && !trimmed.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
-            return $"--storage expects a SQLite file path or a sqlite:///path URL, but got the unsupported scheme '{trimmed[..scheme]}://'.";
+            return $"{name} expects a SQLite file path, a sqlite:///path URL or a postgresql:// URL, but got the unsupported scheme '{trimmed[..scheme]}://'.";
         string path;
         try
         {
@@ -162,10 +165,10 @@ public static class CommandLineOptions
         }
         catch (ArgumentException e)
         {
-            return $"--storage expects a SQLite file path or a sqlite:///path URL: {e.Message}";
+            return $"{name} expects a SQLite file path or a sqlite:///path URL: {e.Message}";
         }
         if (mustExist && !File.Exists(path))
-            return $"--storage expects an existing study file, but '{path}' does not exist (a sweep writes <study>.db in its working directory by default).";
+            return $"{name} expects an existing study file, but '{path}' does not exist (a sweep writes <study>.db in its working directory by default).";
         return null;
     }
 

@@ -23,7 +23,7 @@ namespace Dsl.Studies.Relational;
 /// attributes of only the waiting and running trials and of finished ones whose revision moved, in this process or another.
 /// </para>
 /// </remarks>
-public sealed class RelationalStudyStorage : IStudyStorage
+public sealed partial class RelationalStudyStorage : IStudyStorage
 {
     // Trials whose details are fetched by id in one statement; past it, a read fetches the whole study's.
     private const int MaxTrialsById = 200;
