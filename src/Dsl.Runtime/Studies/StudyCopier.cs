@@ -69,8 +69,10 @@ public static class StudyCopier
             var saved = artifacts.Save(trial.Number, Path.GetFileName(full), destination =>
             {
                 File.Copy(full, destination);
-                foreach (var companion in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".*"))
-                    File.Copy(companion, destination + companion[full.Length..]);
+                // Matched by hand: the search pattern "model.pt.*" would match model.pt itself.
+                foreach (var companion in Directory.EnumerateFiles(Path.GetDirectoryName(full)!))
+                    if (companion.StartsWith(full + ".", StringComparison.Ordinal))
+                        File.Copy(companion, destination + companion[full.Length..]);
             });
             copied++;
             trials.Add(trial with

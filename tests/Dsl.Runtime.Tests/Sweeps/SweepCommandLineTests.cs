@@ -21,7 +21,7 @@ public sealed class SweepCommandLineTests : IDisposable
     [InlineData("sweep --sampler bayes", "--sampler")]
     [InlineData("sweep --pruner sometimes", "--pruner")]
     [InlineData("sweep --timeout soon", "--timeout")]
-    [InlineData("sweep --storage postgres://db/studies", "--storage")]
+    [InlineData("sweep --storage mysql://db/studies", "--storage")]
     [InlineData("sweep --bogus", "--bogus")]
     [InlineData("export --format xml", "--format")]
     [InlineData("frobnicate", "frobnicate")]
