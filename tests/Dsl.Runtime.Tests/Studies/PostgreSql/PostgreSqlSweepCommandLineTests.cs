@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dsl.Checkpoints;
 using Dsl.CommandLine;
+using Dsl.Runtime.Tests.Datasets;
 using Dsl.Runtime.Tests.Sweeps;
 using Dsl.Runtime.Tests.Training;
 using Dsl.Search.Trials;
@@ -14,8 +15,13 @@ namespace Dsl.Runtime.Tests.Studies.PostgreSql;
 public sealed class PostgreSqlSweepCommandLineTests(PostgreSqlFixture fixture) : IClassFixture<PostgreSqlFixture>, IDisposable
 {
     private readonly TempFolder folder = new();
+    private readonly IdxTestFiles files = new();
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose()
+    {
+        folder.Dispose();
+        files.Dispose();
+    }
 
     [PostgreSqlFact]
     public async Task Two_workers_share_one_study_and_its_checkpoints_and_any_machine_reads_it()
@@ -88,12 +94,79 @@ public sealed class PostgreSqlSweepCommandLineTests(PostgreSqlFixture fixture) :
         }
     }
 
+    [PostgreSqlFact]
+    public async Task A_worker_killed_with_kill_9_has_its_trial_failed_and_retried_by_a_live_worker_within_twice_the_timeout()
+    {
+        var url = fixture.Server.Url(await fixture.Server.CreateDatabaseAsync());
+        var staleAfter = TimeSpan.FromSeconds(3);
+        var data = files.WriteDataset("tiny", 100, 10, rows: 28, cols: 28);
+        // The doomed worker's trial never ends by itself; the live one's last a few seconds, so it is still in the study.
+        string[] Sweep(string name, int epochs) =>
+            ["sweep", "--storage", url, "--study", "shared", "--trials", "2", "--epochs", $"{epochs}", "--data", data, "--sampler", "random",
+             "--heartbeat", "500ms", "--stale-after", "3s", "--max-retries", "1", "--output", folder.File(name), "--keep-checkpoints", "0"];
+
+        // Two worker processes of the sample on one study; the first is killed while it trains its trial.
+        using var doomed = Sample(Sweep("doomed", 1_000_000));
+        await using var store = StudyStorage.Open(url); // writable, so that it may create the schema before the workers do
+        var marker = $"-{doomed.Id}-";
+        var victim = await WaitForAsync(store, trials => trials.FirstOrDefault(t => t.State == TrialState.Running && t.WorkerId!.Contains(marker)), doomed);
+        using var live = Sample(Sweep("live", 150));
+        await WaitForAsync(store, trials => trials.FirstOrDefault(t => t.State == TrialState.Running && !t.WorkerId!.Contains(marker)), doomed, live);
+        doomed.Kill(); // SIGKILL: no chance to record anything
+        var killedAt = DateTimeOffset.UtcNow;
+
+        var failed = await WaitForAsync(store, trials => trials.FirstOrDefault(t => t.Number == victim.Number && t.State == TrialState.Failed), live);
+        var retry = await WaitForAsync(store, trials => trials.FirstOrDefault(t => t.RetryOf == victim.Number && t.State != TrialState.Waiting), live);
+        Assert.True(failed.FinishedAt - killedAt < 2 * staleAfter, $"recovered {failed.FinishedAt - killedAt} after the kill");
+        Assert.DoesNotContain(marker, retry.WorkerId);
+        Assert.Equal(victim.Parameters, retry.Parameters);
+
+        await live.WaitForExitAsync();
+        Assert.True(live.ExitCode == 0, await live.StandardError.ReadToEndAsync());
+        var final = await store.GetTrialsAsync("shared");
+        Assert.Equal(2, final.Count(t => t.State == TrialState.Complete));
+        Assert.Equal([victim.Number], final.Where(t => t.State == TrialState.Failed).Select(t => t.Number));
+    }
+
     [Fact]
     public async Task Copy_study_requires_both_stores()
     {
         var (code, _, error) = await RunAsync(["copy-study", "--from", folder.File("missing.db")]);
         Assert.Equal(SweepCommandLine.UsageExitCode, code);
         Assert.Contains("--from expects an existing study file", error);
+    }
+
+    /// <summary>The sample's command line in a process of its own, as a worker on another machine runs it.</summary>
+    private System.Diagnostics.Process Sample(string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FashionMnist.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static async Task<TrialRecord> WaitForAsync(
+        IStudyStorage store, Func<IReadOnlyList<TrialRecord>, TrialRecord?> find, params System.Diagnostics.Process[] running)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (running.FirstOrDefault(p => p.HasExited) is { } exited)
+                throw new InvalidOperationException($"A worker exited with {exited.ExitCode} too early: {await exited.StandardError.ReadToEndAsync()}");
+            var studies = await store.GetStudiesAsync();
+            if (studies.Any(s => s.Name == "shared") && find(await store.GetTrialsAsync("shared")) is { } found)
+                return found;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The workers did not get there within two minutes.");
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
