@@ -128,6 +128,20 @@ public sealed class PostgreSqlSweepCommandLineTests(PostgreSqlFixture fixture) :
         Assert.Equal([victim.Number], final.Where(t => t.State == TrialState.Failed).Select(t => t.Number));
     }
 
+    [PostgreSqlFact]
+    public async Task Read_commands_name_the_server_without_its_password()
+    {
+        var url = fixture.Server.Url(await fixture.Server.CreateDatabaseAsync());
+        await using (var store = StudyStorage.Open(url))
+            await store.CreateOrOpenStudyAsync(new StudyDefinition("other", StudyDirection.Minimize));
+
+        var (code, output, error) = await RunAsync(["show", "--storage", url]);
+
+        Assert.Equal(SweepCommandLine.FailureExitCode, code);
+        Assert.Contains($"'{fixture.Server.Url(url[(url.LastIndexOf('/') + 1)..], withPassword: false)}' has no study 'TinySweep'", error);
+        Assert.DoesNotContain(fixture.Server.Password, output + error);
+    }
+
     [Fact]
     public async Task Copy_study_requires_both_stores()
     {
