@@ -32,7 +32,7 @@ public sealed class StorageFactoryTests
     }
 
     [Theory]
-    [InlineData("postgresql://db/sweeps", "Unsupported study storage 'postgresql://'")]
+    [InlineData("mysql://db/sweeps", "Unsupported study storage 'mysql://'")]
     [InlineData("sqlite://fashion.db", "not a SQLite URL")]
     [InlineData("sqlite:///", "names no file")]
     public void Open_refuses_what_it_cannot_store_in_with_one_clear_line(string text, string message)
@@ -40,6 +40,19 @@ public sealed class StorageFactoryTests
         var error = Assert.Throws<ArgumentException>(() => StudyStorage.Open(text));
 
         Assert.Contains(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("postgresql://db/sweeps", "postgresql://db/sweeps")]
+    [InlineData("postgres://ana:secret@db:5433/sweeps?sslmode=require", "postgresql://ana@db:5433/sweeps?sslmode=require")]
+    public async Task Open_hands_a_postgresql_url_to_the_postgresql_package(string text, string location)
+    {
+        // Dsl.Runtime does not reference Npgsql: the package is found by name. Nothing connects until the store is used.
+        await using var storage = StudyStorage.Open(text);
+
+        Assert.Equal("RelationalStudyStorage", storage.GetType().Name);
+        Assert.Equal(location, storage.Location);
+        Assert.True(storage.IsPersistent);
     }
 
     [Fact]
