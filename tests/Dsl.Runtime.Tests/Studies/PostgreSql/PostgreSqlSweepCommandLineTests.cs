@@ -110,7 +110,7 @@ public sealed class PostgreSqlSweepCommandLineTests(PostgreSqlFixture fixture) :
         await using var store = StudyStorage.Open(url); // writable, so that it may create the schema before the workers do
         var marker = $"-{doomed.Id}-";
         var victim = await WaitForAsync(store, trials => trials.FirstOrDefault(t => t.State == TrialState.Running && t.WorkerId!.Contains(marker)), doomed);
-        using var live = Sample(Sweep("live", 150));
+        using var live = Sample(Sweep("live", 40));
         await WaitForAsync(store, trials => trials.FirstOrDefault(t => t.State == TrialState.Running && !t.WorkerId!.Contains(marker)), doomed, live);
         doomed.Kill(); // SIGKILL: no chance to record anything
         var killedAt = DateTimeOffset.UtcNow;
