@@ -4,13 +4,14 @@ using System.Text;
 using Dsl.Search;
 using Dsl.Search.Trials;
 using Dsl.Studies;
+using Dsl.Studies.Artifacts;
 using Dsl.Sweeps.Output;
 using Dsl.Sweeps.Progress;
 using Spectre.Console;
 
 namespace Dsl.CommandLine;
 
-/// <summary>The commands that read a sweep's study, model sweep or sweep of user code alike: show, best and export.</summary>
+/// <summary>The commands that read a sweep's study, model sweep or sweep of user code alike: show, best, export, and copy-study, which copies it to another store.</summary>
 /// <param name="sweepName">The sweep's name: the default study name and file.</param>
 /// <param name="metric">The objective's name, as the tables and JSON call it.</param>
 /// <param name="space">Every searched parameter, for the columns and the typed read-back.</param>
@@ -23,12 +24,49 @@ internal sealed class StudyCommands(
     Func<IReadOnlyDictionary<string, object>, IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)>> bestGroups,
     CommandLineHost host)
 {
-    /// <summary>Adds show, best and export to <paramref name="parent"/>.</summary>
+    /// <summary>Adds show, best, export and copy-study to <paramref name="parent"/>.</summary>
     public void AddTo(Command parent)
     {
         parent.Subcommands.Add(ShowCommand());
         parent.Subcommands.Add(BestCommand());
         parent.Subcommands.Add(ExportCommand());
+        parent.Subcommands.Add(CopyStudyCommand());
+    }
+
+    private Command CopyStudyCommand()
+    {
+        var from = CommandLineOptions.Storage("The store to copy from: a SQLite file path, a sqlite:///path URL or a postgresql:// URL.", mustExist: true, "--from");
+        var to = CommandLineOptions.Storage("The store to copy into, created when it is a new SQLite file: a path or a URL.", mustExist: false, "--to");
+        from.Required = true;
+        to.Required = true;
+        var study = CommandLineOptions.Text("--study", "The study to copy. Default: every study in --from.", "name");
+        var artifacts = CommandLineOptions.Text("--artifacts",
+            "Folder to copy the trials' checkpoints into (<dir>/<number>/model.pt), pointing the copied trials at them. Default: the copy keeps the paths.", "dir");
+        var command = new Command("copy-study", "Copy studies between stores, such as a SQLite file and a PostgreSQL server, with every trial, value and attribute.");
+        foreach (var option in new Option[] { from, to, study, artifacts })
+            command.Options.Add(option);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                await using var source = Dsl.Studies.StudyStorage.Open(parse.GetValue(from)!, readOnly: true);
+                await using var target = Dsl.Studies.StudyStorage.Open(parse.GetValue(to)!);
+                var folder = parse.GetValue(artifacts) is { } path ? new FolderArtifactStore(path) : null;
+                foreach (var copy in await StudyCopier.CopyAsync(source, target, parse.GetValue(study), folder, cancellationToken))
+                {
+                    var checkpoints = folder is null ? "" : $", {copy.CheckpointsCopied} checkpoints into {folder.Location}"
+                        + (copy.CheckpointsMissing > 0 ? $" ({copy.CheckpointsMissing} missing, their paths kept)" : "");
+                    await host.Output.WriteLineAsync($"copied study {copy.Study}: {copy.Trials} trials{checkpoints}, from {source.Location} to {target.Location}");
+                }
+                await host.Output.FlushAsync(CancellationToken.None);
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or StudyStorageException or IOException or UnauthorizedAccessException)
+            {
+                return host.Fail(e.Message);
+            }
+        });
+        return command;
     }
 
     private Command ShowCommand()
@@ -162,9 +200,11 @@ internal sealed class StudyCommands(
             var summary = studies.FirstOrDefault(s => s.Name == name);
             if (summary is null)
             {
+                // The store's location, not the text: a server's URL may hold a password.
+                var where = Dsl.Studies.StudyStorage.IsPostgreSqlUrl(text) ? storage.Location : text;
                 return new StudyRead(null, [], studies.Count == 0
-                    ? $"'{text}' holds no study yet."
-                    : $"'{text}' has no study '{name}'; it holds {string.Join(", ", studies.Select(s => $"'{s.Name}'"))}. Pass --study.");
+                    ? $"'{where}' holds no study yet."
+                    : $"'{where}' has no study '{name}'; it holds {string.Join(", ", studies.Select(s => $"'{s.Name}'"))}. Pass --study.");
             }
             try
             {
@@ -179,7 +219,7 @@ internal sealed class StudyCommands(
                 Attributes = await storage.GetStudyAttributesAsync(name, cancellationToken),
             };
         }
-        catch (StudyStorageException e)
+        catch (Exception e) when (e is StudyStorageException or ArgumentException)
         {
             return new StudyRead(null, [], e.Message);
         }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Dsl.Search.Pruning;
 using Dsl.Search.Sampling;
+using Dsl.Studies;
+using Dsl.Studies.Artifacts;
 using Dsl.Sweeps;
 
 namespace Dsl.CommandLine;
@@ -21,7 +23,8 @@ internal sealed class SweepCommandOptions(string sweepName, string budgetName, s
     private readonly Option<string> pruner = CommandLineOptions.Choice("--pruner",
         "Which unpromising trials stop early: none, median, asha (asynchronous successive halving), hyperband.", "none", CommandLineOptions.PrunerNames);
     private readonly Option<string?> storage = CommandLineOptions.Storage(
-        $"The study store: a SQLite file path, a sqlite:///path URL, or 'memory'. Default: <study>.db in the current directory ({sweepName}.db).",
+        "The study store: a SQLite file path, a sqlite:///path URL, 'memory', or a postgresql://user@host:5432/db URL that workers on several "
+        + $"machines share (the password from the URL, PGPASSWORD or ~/.pgpass). Default: <study>.db in the current directory ({sweepName}.db).",
         mustExist: false);
     private readonly Option<string?> study = CommandLineOptions.Study(sweepName);
     private readonly Option<int> seed = CommandLineOptions.Integer("--seed", "Seeds the sampler and every trial's weights, shuffles and dropout.", 0, 0);
@@ -30,6 +33,13 @@ internal sealed class SweepCommandOptions(string sweepName, string budgetName, s
     private readonly Option<int> retries = CommandLineOptions.Integer("--max-retries", "How often a trial interrupted by a crash or Ctrl-C is retried.", 1, 0);
     private readonly Option<string?> output = CommandLineOptions.Text("--output",
         $"Folder for the trials' checkpoints, best.pt, best.json and the report. Default: runs/<study> (runs/{sweepName}).", "dir");
+    private readonly Option<string?> artifacts = CommandLineOptions.Text("--artifacts",
+        "Folder for the trials' checkpoints (<dir>/<number>/model.pt). Workers on several machines share one study's checkpoints through a "
+        + "folder every worker, and best and the report, reach at the same path, such as a network mount. Default: <output>/trials.", "dir");
+    private readonly Option<TimeSpan?> heartbeat = CommandLineOptions.Duration("--heartbeat",
+        "How often this worker tells the store it is alive, and looks for trials of workers that stopped. Default: 30s.");
+    private readonly Option<TimeSpan?> staleAfter = CommandLineOptions.Duration("--stale-after",
+        "How long a worker may stay silent before its running trial is failed and retried by a live worker (longer than --heartbeat). Default: 5m.");
     private readonly Option<string> keepCheckpoints = CommandLineOptions.CountOrAll("--keep-checkpoints",
         "How many complete trials keep their checkpoints (trials/<number>/model.pt), the best first; 'all' keeps every one. The best's is also best.pt.", 5);
     private readonly Option<bool> enqueueDefaults = new("--enqueue-defaults")
@@ -40,7 +50,7 @@ internal sealed class SweepCommandOptions(string sweepName, string budgetName, s
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, output, keepCheckpoints, enqueueDefaults })
+        foreach (var option in new Option[] { trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, heartbeat, staleAfter, output, artifacts, keepCheckpoints, enqueueDefaults })
             command.Options.Add(option);
     }
 
@@ -64,7 +74,12 @@ internal sealed class SweepCommandOptions(string sweepName, string budgetName, s
             Jobs = jobCount,
             Epochs = epochCount,
             MaxRetries = parse.GetValue(retries),
+            HeartbeatInterval = parse.GetValue(heartbeat) ?? new SweepOptions().HeartbeatInterval,
+            StaleTrials = parse.GetValue(staleAfter) is { } stale
+                ? StaleTrialPolicy.Default with { HeartbeatTimeout = stale, MaxRetries = parse.GetValue(retries) }
+                : null,
             OutputDirectory = parse.GetValue(output),
+            Artifacts = parse.GetValue(artifacts) is { } folder ? new FolderArtifactStore(folder) : null,
             KeepCheckpoints = CommandLineOptions.CountOrAllValue(parse.GetValue(keepCheckpoints)!),
             Progress = progress,
             Enqueue = parse.GetValue(enqueueDefaults) ? [defaults()] : [],

@@ -63,7 +63,16 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDef
         if (!TryLoadData(parse, out var data, out var failure)) return failure;
         using (data)
         {
-            await using var storage = Dsl.Studies.StudyStorage.Open(storageText);
+            IStudyStorage storage;
+            try
+            {
+                storage = Dsl.Studies.StudyStorage.Open(storageText);
+            }
+            catch (Exception e) when (e is ArgumentException or StudyStorageException)
+            {
+                return host.Fail(e.Message);
+            }
+            await using var owned = storage;
             try
             {
                 var report = SweepReport.Observer();

@@ -131,7 +131,8 @@ internal abstract class SweepSession
 
         JobsStarting();
         using var heartbeatStop = new CancellationTokenSource();
-        var heartbeat = HeartbeatAsync(heartbeatStop.Token);
+        // From now on this process has claims of its own, so only trials that really lost their worker are stale.
+        var heartbeat = HeartbeatAsync(policy with { TreatAllRunningAsStale = false }, heartbeatStop.Token);
         try
         {
             var jobs = Enumerable.Range(0, Options.Jobs)
@@ -391,25 +392,29 @@ internal abstract class SweepSession
         }
     }
 
-    private async Task HeartbeatAsync(CancellationToken stop)
+    /// <summary>
+    /// Beats for this process's workers every <see cref="SweepOptions.HeartbeatInterval"/>, and recovers the trials of
+    /// workers that stopped beating (on other machines too), so that a live worker retries a killed one's trial within
+    /// the heartbeat timeout and an interval.
+    /// </summary>
+    private async Task HeartbeatAsync(StaleTrialPolicy policy, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(Options.HeartbeatInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                foreach (var worker in workerIds)
+                try
                 {
-                    try
-                    {
+                    foreach (var worker in workerIds)
                         await Storage.HeartbeatAsync(worker, CancellationToken.None);
-                    }
-                    catch (StudyStorageException e)
-                    {
-                        // A missed beat is harmless unless the store stays unreachable past the stale timeout, and then
-                        // the trials' own writes fail too, which ends the sweep with that error.
-                        Trace.TraceWarning($"Sweep heartbeat failed: {e.Message}");
-                    }
+                    await Storage.RecoverStaleTrialsAsync(Study, policy, CancellationToken.None);
+                }
+                catch (StudyStorageException e)
+                {
+                    // A missed beat is harmless unless the store stays unreachable past the stale timeout, and then
+                    // the trials' own writes fail too, which ends the sweep with that error.
+                    Trace.TraceWarning($"Sweep heartbeat failed: {e.Message}");
                 }
             }
         }
