@@ -183,12 +183,5 @@ public sealed class PostgreSqlSweepCommandLineTests(PostgreSqlFixture fixture) :
         throw new TimeoutException("The workers did not get there within two minutes.");
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SweepCommandLine.RunAsync<SweepNet, SweepNet.Hyperparameters, TinyTraining>(
-            SweepKit.Definition(), args, () => SweepKit.Data(), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(string[] args) => SweepKit.RunCommandLineAsync(args);
 }
