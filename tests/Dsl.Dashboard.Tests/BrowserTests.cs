@@ -53,7 +53,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
 
         // The console check sees errors: a missing address logs one.
         driver.Navigate().GoToUrl(new Uri(server.Running.Url, "/no-such-page"));
-        Assert.NotEmpty(driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Warning));
+        Assert.Contains(driver.Manage().Logs.GetLog(LogType.Browser), e => e.Level >= LogLevel.Warning);
         driver.Navigate().GoToUrl(new Uri(server.Running.Url, "/study?s=demo&size=1000"));
         WaitFor(driver, d => d.FindElements(By.CssSelector("#chart-history svg circle title")).Count > 0, "history tooltips");
     }
