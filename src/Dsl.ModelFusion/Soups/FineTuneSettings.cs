@@ -21,9 +21,9 @@ public sealed record FineTuneSettings(
     /// <summary>
     /// Samples variant <paramref name="index"/>'s settings around the trial's <paramref name="trial"/> options. The draw
     /// depends only on <see cref="FineTuneOptions.Seed"/>, the index and the trial's options, so asking for more variants
-    /// later keeps the first ones.
+    /// later keeps the first ones. Without <paramref name="images"/> (no N×C×H×W input) the draw is the same, with augmentation off.
     /// </summary>
-    public static FineTuneSettings Sample(TrainingOptions trial, int index, FineTuneOptions options)
+    public static FineTuneSettings Sample(TrainingOptions trial, int index, FineTuneOptions options, bool images = true)
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(options);
@@ -37,7 +37,8 @@ public sealed record FineTuneSettings(
         var flip = random.Next(2) == 1;
         var erase = Pick(Erasures);
         var seed = random.Next();
-        return new FineTuneSettings(trial.LearningRate * scale, weightDecay, trial.Loss == LossKind.CrossEntropy ? smoothing : 0, shift, flip, erase, seed);
+        return new FineTuneSettings(trial.LearningRate * scale, weightDecay, trial.Loss == LossKind.CrossEntropy ? smoothing : 0,
+            images ? shift : 0, images && flip, images ? erase : 0, seed);
     }
 
     /// <summary>

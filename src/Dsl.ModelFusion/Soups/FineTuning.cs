@@ -47,11 +47,13 @@ public static class FineTuning
         options ??= new FineTuneOptions();
         options.Validate();
 
+        // The trainer augments image inputs only, and refuses augmentation when there are none.
+        var images = train.InputTensors.Any(t => t.dim() == 4);
         var variants = new List<FineTunedVariant>();
         for (var index = 0; index < options.Variants; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var settings = FineTuneSettings.Sample(trialOptions, index, options);
+            var settings = FineTuneSettings.Sample(trialOptions, index, options, images);
             var directory = Path.Combine(folder, index.ToString(CultureInfo.InvariantCulture));
             var path = Path.Combine(directory, ModelFileName);
             var marker = Path.Combine(directory, SettingsFileName);
