@@ -5,6 +5,7 @@ using Dsl.ModelFusion;
 using Dsl.ModelFusion.Ensembles;
 using Dsl.ModelFusion.Progress;
 using Dsl.ModelFusion.Studies;
+using Dsl.Reporting;
 using Dsl.Studies;
 using Dsl.Sweeps;
 using Dsl.Sweeps.Output;
@@ -35,7 +36,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
             return await FuseAsync(parse, storage, study, top, output, fineTune: 0, fineTuneEpochs: 1, async (opened, data, options) =>
             {
                 using var result = await StudyFusion.EnsembleAsync<TModel, TModelHp, TSweepHp>(opened, definition, data, methodValue, options, cancellationToken);
-                return result.Record;
+                return (result.Record, result.SweepDirectory);
             });
         });
         return command;
@@ -59,7 +60,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
             await FuseAsync(parse, storage, study, top, output, parse.GetValue(fineTune), parse.GetValue(fineTuneEpochs), async (opened, data, options) =>
             {
                 using var result = await StudyFusion.SoupAsync<TModel, TModelHp, TSweepHp>(opened, definition, data, options, cancellationToken);
-                return result.Record;
+                return (result.Record, result.SweepDirectory);
             }));
         return command;
     }
@@ -74,10 +75,10 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
     /// <summary>
     /// What ensemble and soup share: checks the study, loads the data, lets <paramref name="fuse"/> fuse through
     /// <see cref="StudyFusion"/> with the study opened for writing (the result is recorded in it), then prints the table,
-    /// the fusion's lines and whether it beat the best single model.
+    /// the fusion's lines and whether it beat the best single model, and rewrites the sweep's report with its Fusion section.
     /// </summary>
     private async Task<int> FuseAsync(ParseResult parse, Option<string?> storage, Option<string?> study, Option<int> top, Option<string?> output,
-        int fineTune, int fineTuneEpochs, Func<IStudyStorage, SweepData, StudyFusionOptions, Task<FusionRecord>> fuse)
+        int fineTune, int fineTuneEpochs, Func<IStudyStorage, SweepData, StudyFusionOptions, Task<(FusionRecord Record, string? SweepDirectory)>> fuse)
     {
         var studyName = parse.GetValue(study) ?? definition.Name;
         var storageText = parse.GetValue(storage) ?? studyName + ".db";
@@ -107,10 +108,17 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
             try
             {
                 await using var opened = Dsl.Studies.StudyStorage.Open(storageText);
-                var record = await fuse(opened, data, options);
+                var (record, sweepDirectory) = await fuse(opened, data, options);
                 host.Console.Write(FusionTable(record, data.Test is not null));
                 foreach (var line in record.Notes) await host.Output.WriteLineAsync(line);
                 if (FusionRecord.Verdict([record]) is { } verdict) await host.Output.WriteLineAsync(verdict);
+                if (sweepDirectory is not null)
+                {
+                    var fusions = FusionRecord.FromAttributes(await opened.GetStudyAttributesAsync(studyName, CancellationToken.None));
+                    var trials = await opened.GetTrialsAsync(studyName, CancellationToken.None);
+                    var files = SweepReport.Write(sweepDirectory, studyName, trials, Space, read.Summary!.Direction, Metric, fusions);
+                    await host.Output.WriteLineAsync($"report: {files.Markdown}");
+                }
                 await host.Output.FlushAsync(CancellationToken.None);
                 return 0;
             }

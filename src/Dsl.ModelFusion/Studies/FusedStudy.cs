@@ -18,8 +18,9 @@ internal sealed class FusedStudy
     private readonly StudyFusionOptions options;
     private readonly Trainer evaluator;
 
-    private FusedStudy(IStudyStorage storage, string name, SweepData data, StudyFusionOptions options, IReadOnlyList<TrialRecord> ranked, string folder)
+    private FusedStudy(IStudyStorage storage, string name, SweepData data, StudyFusionOptions options, IReadOnlyList<TrialRecord> ranked, string folder, string? sweepDirectory)
     {
+        SweepDirectory = sweepDirectory;
         this.storage = storage;
         this.data = data;
         this.options = options;
@@ -33,6 +34,9 @@ internal sealed class FusedStudy
 
     /// <summary>The complete trials whose checkpoint is still there, best first.</summary>
     public IReadOnlyList<TrialRecord> Ranked { get; }
+
+    /// <summary>The sweep's output folder, when the best trial's checkpoint is kept in it.</summary>
+    public string? SweepDirectory { get; }
 
     /// <summary>Where the fused artifacts go.</summary>
     public string Folder { get; }
@@ -58,8 +62,9 @@ internal sealed class FusedStudy
             throw new FusionException(
                 $"study '{name}' has {ranked.Count} complete trial(s) with a kept checkpoint, but fusing needs at least {minimum}; " +
                 "run the sweep with --keep-checkpoints <n> or --keep-checkpoints all to keep more.");
-        var folder = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(SweepFolder(CheckpointOf(ranked[0])) ?? Path.Combine("runs", name), "fusion"));
-        return new FusedStudy(storage, name, data, options, ranked, folder);
+        var sweepDirectory = SweepFolder(CheckpointOf(ranked[0]));
+        var folder = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(sweepDirectory ?? Path.Combine("runs", name), "fusion"));
+        return new FusedStudy(storage, name, data, options, ranked, folder, sweepDirectory);
     }
 
     /// <summary>The top trials' models, loaded from their checkpoints.</summary>

@@ -63,7 +63,7 @@ public static class StudyFusion
             ensemble.Save(path);
             notes.Add($"ensemble: {path}");
             var record = await study.RecordAsync($"ensemble-{name}", scores, fused, path, notes, cancellationToken);
-            return new StudyFusionResult<IEnsemble>(ensemble, record, null);
+            return new StudyFusionResult<IEnsemble>(ensemble, record, null, study.SweepDirectory);
         }
         catch
         {
@@ -129,7 +129,7 @@ public static class StudyFusion
                 });
                 notes.Add($"soup: {path}");
                 var record = await study.RecordAsync(method, scores, fused, path, notes, cancellationToken);
-                return new StudyFusionResult<TModel>(soup, record, report);
+                return new StudyFusionResult<TModel>(soup, record, report, study.SweepDirectory);
             }
             catch
             {

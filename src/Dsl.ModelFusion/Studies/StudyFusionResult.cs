@@ -7,12 +7,16 @@ namespace Dsl.ModelFusion.Studies;
 /// <typeparam name="TFused">The fused model: an <see cref="Ensembles.IEnsemble"/>, or the sweep's model for a soup.</typeparam>
 public sealed class StudyFusionResult<TFused> : IDisposable where TFused : IDisposable
 {
-    internal StudyFusionResult(TFused model, FusionRecord record, SoupReport? soup)
+    internal StudyFusionResult(TFused model, FusionRecord record, SoupReport? soup, string? sweepDirectory)
     {
         Model = model;
         Record = record;
         Soup = soup;
+        SweepDirectory = sweepDirectory;
     }
+
+    /// <summary>The sweep's output folder (where its report is), when the trials' checkpoints are kept in it; else null.</summary>
+    public string? SweepDirectory { get; }
 
     /// <summary>The fused model; the result owns it.</summary>
     public TFused Model { get; }

@@ -119,6 +119,9 @@ public sealed class SweepFusionCommandTests : IDisposable
         var record = Assert.Single(FusionRecord.FromAttributes(await storage.GetStudyAttributesAsync("TinySweep")));
         Assert.Equal("fine-tuned-soup", record.Method);
         Assert.Equal(3, record.Members.Count);
+        // The sweep's report is written again with the study's fusions.
+        Assert.Contains($"report: {Path.Combine(folder.Path, "report.md")}", printed);
+        Assert.Contains("### fine-tuned-soup", File.ReadAllText(Path.Combine(folder.Path, "report.md")));
     }
 
     [Fact]
