@@ -100,7 +100,7 @@ public static class StudyFusion
 
             TModel soup;
             SoupReport report;
-            using (var step = options.Progress.Begin($"greedy soup of {members.Count} models", members.Count - 1))
+            using (var step = options.Progress.Begin($"greedy soup of {members.Count} models", members.Count))
             {
                 // Members were scored above; only the candidate soups are evaluated here, each once.
                 soup = Soup.Greedy(members.Select(m => m.Model).ToList(), model =>
