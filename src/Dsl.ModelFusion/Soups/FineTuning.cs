@@ -47,6 +47,9 @@ public static class FineTuning
         options ??= new FineTuneOptions();
         options.Validate();
 
+        // A rerun may have replaced the checkpoint at the same path (a new sweep's trial with the same number): variants of the old one are not reused.
+        var start = new FileInfo(checkpoint);
+        if (!start.Exists) throw new FileNotFoundException($"The checkpoint to fine-tune, '{checkpoint}', does not exist.", checkpoint);
         // The trainer augments image inputs only, and refuses augmentation when there are none.
         var images = train.InputTensors.Any(t => t.dim() == 4);
         var variants = new List<FineTunedVariant>();
@@ -57,7 +60,7 @@ public static class FineTuning
             var directory = Path.Combine(folder, index.ToString(CultureInfo.InvariantCulture));
             var path = Path.Combine(directory, ModelFileName);
             var marker = Path.Combine(directory, SettingsFileName);
-            var record = new SettingsFile(Path.GetFullPath(checkpoint), options.Epochs, settings);
+            var record = new SettingsFile(Path.GetFullPath(checkpoint), start.LastWriteTimeUtc, start.Length, options.Epochs, settings);
             if (IsFinished(marker, path, record))
             {
                 variants.Add(new FineTunedVariant(index, path, settings, Reused: true));
@@ -114,7 +117,7 @@ public static class FineTuning
     }
 
     /// <summary>What a finished variant's marker holds: it is reused only when all of it matches.</summary>
-    private sealed record SettingsFile(string Start, int Epochs, FineTuneSettings Settings);
+    private sealed record SettingsFile(string Start, DateTime StartWritten, long StartBytes, int Epochs, FineTuneSettings Settings);
 }
 
 /// <summary>A finished fine-tuned variant: its index, checkpoint and settings, and whether an earlier run had trained it.</summary>

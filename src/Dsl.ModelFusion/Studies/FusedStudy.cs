@@ -109,7 +109,10 @@ internal sealed class FusedStudy
         {
             members.Add(new FusedMember<TModel>($"trial {best.Number}", [best.Number], Checkpoint.Load<TModel, TModelHp>(checkpoint, options.Device)));
             foreach (var variant in variants)
-                members.Add(new FusedMember<TModel>($"fine-tuned {variant.Index}", [best.Number], Checkpoint.Load<TModel, TModelHp>(variant.Path, options.Device)));
+                members.Add(new FusedMember<TModel>($"fine-tuned {variant.Index}", [best.Number], Checkpoint.Load<TModel, TModelHp>(variant.Path, options.Device))
+                {
+                    FineTuned = true,
+                });
             return members;
         }
         catch
@@ -126,7 +129,7 @@ internal sealed class FusedStudy
         using var step = options.Progress.Begin($"evaluating {members.Count} models", members.Count);
         foreach (var member in members)
         {
-            var score = Score(member.Name, member.Trials, member.Model, null, 1, cancellationToken);
+            var score = Score(member.Name, member.Trials, member.Model, null, 1, cancellationToken) with { FineTuned = member.FineTuned };
             step.Advance($"{member.Name}: validation accuracy {SweepText.Value(score.ValidationAccuracy)}");
             scores.Add(score);
         }
@@ -169,4 +172,8 @@ internal sealed class FusedStudy
 }
 
 /// <summary>A model being fused: its row's name, the trials it comes from, and the loaded model.</summary>
-internal sealed record FusedMember<TModel>(string Name, IReadOnlyList<int> Trials, TModel Model) where TModel : nn.Module;
+internal sealed record FusedMember<TModel>(string Name, IReadOnlyList<int> Trials, TModel Model) where TModel : nn.Module
+{
+    /// <summary>Whether the model is a fine-tuned variant rather than a trial's own.</summary>
+    public bool FineTuned { get; init; }
+}

@@ -74,5 +74,13 @@ public sealed class FineTuningTests : IDisposable
         Assert.Equal(written[0], File.GetLastWriteTimeUtc(second[0].Path));
         Assert.Equal(first[0].Settings, second[0].Settings);
         Assert.Equal(first[1].Settings, second[1].Settings);
+
+        // A new checkpoint at the same path (a rerun sweep's trial with the same number) is not the start the variants came from.
+        using (var retrained = SoupsTestKit.TrainedBase(data.Train))
+            Checkpoint.Save<TinyNet, TinyNet.Hyperparameters>(retrained, start);
+        File.SetLastWriteTimeUtc(start, DateTime.UtcNow.AddMinutes(1));
+        var third = FineTuning.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
+            new FineTuneOptions { Variants = 1, Epochs = 1 });
+        Assert.False(Assert.Single(third).Reused);
     }
 }

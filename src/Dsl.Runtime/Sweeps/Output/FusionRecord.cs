@@ -70,8 +70,11 @@ public sealed record FusionRecord(string Method, IReadOnlyList<FusionScore> Memb
         double Accuracy(FusionScore score) => onTest ? score.TestAccuracy!.Value : score.ValidationAccuracy;
         var best = records.Where(r => r.BestMember is not null).OrderByDescending(r => Accuracy(r.Fusion)).FirstOrDefault();
         if (best is null) return null;
-        // The best single model is the one a user would pick without fusing: the best on validation among every record's members.
-        var single = records.SelectMany(r => r.Members).OrderByDescending(m => m.ValidationAccuracy).First();
+        // The best single model is the one a user would pick without fusing: the sweep's trial that is best on validation.
+        // Fine-tuned variants are the fusion's own products, so they count only when no record has a plain trial.
+        var members = records.SelectMany(r => r.Members).ToList();
+        var trials = members.Where(m => !m.FineTuned).ToList();
+        var single = (trials.Count > 0 ? trials : members).OrderByDescending(m => m.ValidationAccuracy).First();
         var set = onTest ? "test" : "validation";
         var difference = Accuracy(best.Fusion) - Accuracy(single);
         var c = System.Globalization.CultureInfo.InvariantCulture;
@@ -102,4 +105,8 @@ public sealed record FusionRecord(string Method, IReadOnlyList<FusionScore> Memb
 /// <param name="ValidationAccuracy">Accuracy on the sweep's validation data.</param>
 /// <param name="TestAccuracy">Accuracy on the test set, or null when the data had none.</param>
 /// <param name="InferenceCost">Forward passes of one model per prediction: 1 for a member or a soup, the member count for an ensemble.</param>
-public sealed record FusionScore(string Name, IReadOnlyList<int> Trials, double ValidationAccuracy, double? TestAccuracy, double InferenceCost);
+public sealed record FusionScore(string Name, IReadOnlyList<int> Trials, double ValidationAccuracy, double? TestAccuracy, double InferenceCost)
+{
+    /// <summary>Whether the model is a variant fine-tuned from a trial for a soup, rather than a trial's own model or a fusion.</summary>
+    public bool FineTuned { get; init; }
+}
