@@ -18,9 +18,7 @@ public sealed class FineTuningTests : IDisposable
     public void Variants_start_from_the_checkpoints_weights()
     {
         using var data = SweepKit.Data();
-        var start = folder.File("start.pt");
-        using (var trained = SoupsTestKit.TrainedBase(data.Train))
-            Checkpoint.Save<TinyNet, TinyNet.Hyperparameters>(trained, start);
+        var start = SaveTrainedStart(data.Train);
 
         // A vanishing learning rate leaves each variant where it started: at the checkpoint's weights, not at a fresh initialisation.
         var options = new FineTuneOptions { Variants = 2, Epochs = 1, MinLearningRateScale = 1e-12, MaxLearningRateScale = 1e-12 };
@@ -54,9 +52,7 @@ public sealed class FineTuningTests : IDisposable
     public void A_rerun_reuses_finished_variants_and_trains_only_the_missing_ones()
     {
         using var data = SweepKit.Data();
-        var start = folder.File("start.pt");
-        using (var trained = SoupsTestKit.TrainedBase(data.Train))
-            Checkpoint.Save<TinyNet, TinyNet.Hyperparameters>(trained, start);
+        var start = SaveTrainedStart(data.Train);
         var output = folder.File("fine-tune");
         var training = new TrainingOptions { BatchSize = 16, LearningRate = 0.02 };
 
@@ -76,11 +72,19 @@ public sealed class FineTuningTests : IDisposable
         Assert.Equal(first[1].Settings, second[1].Settings);
 
         // A new checkpoint at the same path (a rerun sweep's trial with the same number) is not the start the variants came from.
-        using (var retrained = SoupsTestKit.TrainedBase(data.Train))
-            Checkpoint.Save<TinyNet, TinyNet.Hyperparameters>(retrained, start);
+        SaveTrainedStart(data.Train);
         File.SetLastWriteTimeUtc(start, DateTime.UtcNow.AddMinutes(1));
         var third = FineTuning.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
             new FineTuneOptions { Variants = 1, Epochs = 1 });
         Assert.False(Assert.Single(third).Reused);
+    }
+
+    /// <summary>Saves a briefly trained TinyNet as start.pt, the checkpoint the variants are fine-tuned from.</summary>
+    private string SaveTrainedStart(TensorDataset train)
+    {
+        var start = folder.File("start.pt");
+        using var trained = SoupsTestKit.TrainedBase(train);
+        Checkpoint.Save<TinyNet, TinyNet.Hyperparameters>(trained, start);
+        return start;
     }
 }
