@@ -52,7 +52,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
         var command = ReadingCommand("soup",
             "Average the weights of the study's top --top complete trials that kept their checkpoints (or, with --fine-tune, of the best trial and its " +
             "fine-tuned variants) into a greedy soup: best first, a model joins only if validation accuracy strictly improves; BatchNorm statistics " +
-            "are recomputed on the training data. Prints the table and the steps, saves the soup and records the result in the study. Soups work best " +
+            "are recomputed on the training data (up to 10,000 samples of it). Prints the table and the steps, saves the soup and records the result in the study. Soups work best " +
             "for models fine-tuned from one initialisation: independent trials usually keep only the best member.",
             storage, study);
         foreach (var option in new Option[] { top, fineTune, fineTuneEpochs, output }) command.Options.Add(option);

@@ -77,7 +77,7 @@ public static class StudyFusion
     /// <summary>
     /// Greedy-soups the study's top trials, or with <see cref="StudyFusionOptions.FineTune"/> &gt; 0 the best trial and its
     /// fine-tuned variants (saved as <c>fine-tune/&lt;i&gt;/model.pt</c>, reused by a rerun); BatchNorm statistics are
-    /// recomputed on the training data. Saved as <c>soup.pt</c> or <c>fine-tuned-soup.pt</c>.
+    /// recomputed on the training data (see <see cref="StudyFusionOptions.BatchNormSamples"/>). Saved as <c>soup.pt</c> or <c>fine-tuned-soup.pt</c>.
     /// </summary>
     /// <exception cref="FusionException">The study is missing, has too few kept checkpoints, or the models' architectures differ.</exception>
     /// <exception cref="OperationCanceledException">Cancelled while fine-tuning; finished variants stay saved.</exception>
@@ -92,8 +92,10 @@ public static class StudyFusion
         var fineTune = options.FineTune > 0;
         var study = await FusedStudy.ReadAsync(storage, definition, data, options, minimum: fineTune ? 1 : 2, cancellationToken);
         var members = fineTune ? study.FineTune<TModel, TModelHp, TSweepHp>(definition, cancellationToken) : study.LoadTop<TModel, TModelHp>();
+        TensorDataset? batchNormSubset = null;
         try
         {
+            batchNormSubset = BatchNormSubset(data.Train, options);
             var scores = study.ScoreMembers(members, cancellationToken);
             var validation = new Dictionary<nn.Module, double>(ReferenceEqualityComparer.Instance);
             for (var i = 0; i < members.Count; i++) validation[members[i].Model] = scores[i].ValidationAccuracy;
@@ -109,7 +111,7 @@ public static class StudyFusion
                     var accuracy = study.Evaluate(model, data.Validation, cancellationToken).Accuracy;
                     step.Advance($"candidate validation accuracy {SweepText.Value(accuracy)}");
                     return accuracy;
-                }, out report, new SoupOptions { BatchNormData = data.Train });
+                }, out report, new SoupOptions { BatchNormData = batchNormSubset ?? data.Train });
             }
             try
             {
@@ -139,8 +141,19 @@ public static class StudyFusion
         }
         finally
         {
+            batchNormSubset?.Dispose();
             Dispose(members);
         }
+    }
+
+    /// <summary>A seeded random subset of the training data for the BatchNorm passes, or null when all of it is to be used.</summary>
+    private static TensorDataset? BatchNormSubset(TensorDataset train, StudyFusionOptions options)
+    {
+        if (options.BatchNormSamples is not { } samples || samples >= train.Count) return null;
+        var random = new Random(options.Seed);
+        var order = Enumerable.Range(0, (int)train.Count).Select(i => (long)i).ToArray();
+        random.Shuffle(order);
+        return train.Subset([.. order.Take(samples).Order()]);
     }
 
     private static void Dispose<TModel>(IReadOnlyList<FusedMember<TModel>> members) where TModel : nn.Module
