@@ -125,6 +125,41 @@ public sealed class SweepFusionCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_C_while_fine_tuning_exits_130_and_the_same_command_resumes_from_the_finished_variants()
+    {
+        var db = folder.File("interrupted.db");
+        var (code, _, error) = await RunAsync<FixedWidthNet, FixedWidthNet.Hyperparameters>(
+            ["sweep", "--trials", "1", "--epochs", "1", "--storage", db, "--output", folder.Path]);
+        Assert.True(code == 0, error);
+        string[] soup = ["soup", "--storage", db, "--fine-tune", "2", "--fine-tune-epochs", "1"];
+
+        // Ctrl-C as the second variant starts training.
+        using var ctrlC = new CancellationTokenSource();
+        using var output = new CancelOnLine("fine-tuning variant 2/2...", ctrlC);
+        using var errors = new StringWriter();
+        code = await SweepCommandLine.RunAsync<FixedWidthNet, FixedWidthNet.Hyperparameters, TinyTraining>(
+            SweepKit.Definition(), soup, () => SweepKit.Data(test: true), output, errors, ctrlC.Token);
+        Assert.Equal(SweepCommandLine.InterruptedExitCode, code);
+        Assert.StartsWith("error: interrupted; finished fine-tuned variants are kept", errors.ToString());
+
+        (code, var printed, error) = await RunAsync<FixedWidthNet, FixedWidthNet.Hyperparameters>(soup);
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("fine-tuning variant 1/2", printed);
+        Assert.Contains("fine-tuning variant 2/2 1/1: epoch 1/1", printed);
+        Assert.Single(Rows(printed, "fine-tuned soup"));
+    }
+
+    /// <summary>Plain output that stands for Ctrl-C when a line starting with <paramref name="trigger"/> is written.</summary>
+    private sealed class CancelOnLine(string trigger, CancellationTokenSource ctrlC) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value is not null && value.StartsWith(trigger, StringComparison.Ordinal)) ctrlC.Cancel();
+        }
+    }
+
+    [Fact]
     public async Task Fusing_a_study_with_one_kept_checkpoint_fails_with_one_line()
     {
         var db = folder.File("one.db");
