@@ -106,6 +106,8 @@ public static class FashionMnistCommandLine
         var fusionSweep = app.AddSweep<TwoViewNet, TwoViewNet.Hyperparameters, TwoViewSweep.Hyperparameters>(
             TwoViewSweep.Definition, parse => FusionCommand.LoadSweepData(parse.GetValue(fusionData), app.Output), fusion);
         fusionSweep.Options.Add(fusionData);
+        foreach (var fuse in fusion.Subcommands.Where(c => c.Name is "ensemble" or "soup"))
+            fuse.Options.Add(fusionData);
 
         app.Root.Subcommands.Add(TransferCommand.Create(app));
     }
