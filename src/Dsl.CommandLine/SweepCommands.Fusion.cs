@@ -116,7 +116,8 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
                 {
                     var fusions = FusionRecord.FromAttributes(await opened.GetStudyAttributesAsync(studyName, CancellationToken.None));
                     var trials = await opened.GetTrialsAsync(studyName, CancellationToken.None);
-                    var files = SweepReport.Write(sweepDirectory, studyName, trials, Space, read.Summary!.Direction, Metric, fusions);
+                    var files = SweepReport.Write(sweepDirectory, studyName, trials, TModelHp.SearchSpace.Concat(TSweepHp.SearchSpace), read.Summary!.Direction,
+                        SweepText.MetricName(definition.Metric), fusions);
                     await host.Output.WriteLineAsync($"report: {files.Markdown}");
                 }
                 await host.Output.FlushAsync(CancellationToken.None);

@@ -2,7 +2,7 @@ using Dsl.ModelFusion.Progress;
 
 namespace Dsl.ModelFusion.Soups;
 
-/// <summary>How <see cref="FineTuning"/> makes a soup's ingredients: how many variants, how long each trains, and the range of their sampled settings.</summary>
+/// <summary>How <see cref="FineTuningRecipe"/> makes a soup's ingredients: how many variants, how long each trains, and the range of their sampled settings.</summary>
 public sealed record FineTuneOptions
 {
     /// <summary>How many variants are fine-tuned from the starting checkpoint.</summary>

@@ -99,7 +99,7 @@ internal sealed class FusedStudy
         var sweepHp = TSweepHp.FromValues(BestTrialJson.Only(best.Parameters, TSweepHp.SearchSpace));
         var trialOptions = definition.Configure(
             (options.Training ?? new TrainingOptions()) with { Epochs = options.FineTuneEpochs, Seed = seed, Device = options.Device }, sweepHp);
-        var variants = FineTuning.Run<TModel, TModelHp>(checkpoint, trialOptions, data.Train, data.Validation,
+        var variants = FineTuningRecipe.Run<TModel, TModelHp>(checkpoint, trialOptions, data.Train, data.Validation,
             Path.Combine(Folder, "fine-tune"),
             new FineTuneOptions { Variants = options.FineTune, Epochs = options.FineTuneEpochs, Seed = options.Seed, Progress = options.Progress },
             cancellationToken);

@@ -22,7 +22,7 @@ public sealed class FineTuningTests : IDisposable
 
         // A vanishing learning rate leaves each variant where it started: at the checkpoint's weights, not at a fresh initialisation.
         var options = new FineTuneOptions { Variants = 2, Epochs = 1, MinLearningRateScale = 1e-12, MaxLearningRateScale = 1e-12 };
-        var variants = FineTuning.Run<TinyNet, TinyNet.Hyperparameters>(start, new TrainingOptions { BatchSize = 16 }, data.Train, data.Validation, folder.File("fine-tune"), options);
+        var variants = FineTuningRecipe.Run<TinyNet, TinyNet.Hyperparameters>(start, new TrainingOptions { BatchSize = 16 }, data.Train, data.Validation, folder.File("fine-tune"), options);
 
         Assert.Equal([0, 1], variants.Select(v => v.Index));
         using var reference = Checkpoint.Load<TinyNet, TinyNet.Hyperparameters>(start);
@@ -56,14 +56,14 @@ public sealed class FineTuningTests : IDisposable
         var output = folder.File("fine-tune");
         var training = new TrainingOptions { BatchSize = 16, LearningRate = 0.02 };
 
-        var first = FineTuning.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
+        var first = FineTuningRecipe.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
             new FineTuneOptions { Variants = 2, Epochs = 1 });
         Assert.All(first, v => Assert.False(v.Reused));
         var written = first.Select(v => File.GetLastWriteTimeUtc(v.Path)).ToList();
         // A variant interrupted before its marker was written is trained again.
-        File.Delete(Path.Combine(output, "1", FineTuning.SettingsFileName));
+        File.Delete(Path.Combine(output, "1", FineTuningRecipe.SettingsFileName));
 
-        var second = FineTuning.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
+        var second = FineTuningRecipe.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
             new FineTuneOptions { Variants = 3, Epochs = 1 });
 
         Assert.Equal([true, false, false], second.Select(v => v.Reused));
@@ -74,7 +74,7 @@ public sealed class FineTuningTests : IDisposable
         // A new checkpoint at the same path (a rerun sweep's trial with the same number) is not the start the variants came from.
         SaveTrainedStart(data.Train);
         File.SetLastWriteTimeUtc(start, DateTime.UtcNow.AddMinutes(1));
-        var third = FineTuning.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
+        var third = FineTuningRecipe.Run<TinyNet, TinyNet.Hyperparameters>(start, training, data.Train, data.Validation, output,
             new FineTuneOptions { Variants = 1, Epochs = 1 });
         Assert.False(Assert.Single(third).Reused);
     }

@@ -16,7 +16,7 @@ namespace Dsl.ModelFusion.Soups;
 /// finished. A rerun with the same options reuses every finished variant, so a fine-tune stopped by Ctrl-C resumes
 /// with the variant it was training.
 /// </remarks>
-public static class FineTuning
+public static class FineTuningRecipe
 {
     /// <summary>The file that marks a variant finished and says how it was trained.</summary>
     public const string SettingsFileName = "settings.json";
