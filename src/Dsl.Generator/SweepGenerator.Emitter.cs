@@ -4,7 +4,7 @@ using Dsl.Generator.Model;
 
 namespace Dsl.Generator;
 
-/// <summary>Emits a sweep's typed training hyperparameters and its driver: RunAsync and the command line.</summary>
+/// <summary>Emits a sweep's typed training hyperparameters and its driver: RunAsync, the command line and the fusion methods.</summary>
 internal static class SweepEmitter
 {
     private static readonly string GeneratedCode =
@@ -60,9 +60,30 @@ internal static class SweepEmitter
             w.Line();
         }
 
+        if (sweep.HasFusion) EmitFusion(w, model, typeArguments);
+
         HyperparameterEmitter.EmitRecord(w, sweep.ClassName, sweep.Hyperparameters, GeneratedCode);
         w.CloseBlock();
         return w.ToString();
+    }
+
+    /// <summary>The typed fusion methods over the sweep's study, which Dsl.ModelFusion's StudyFusion implements.</summary>
+    private static void EmitFusion(SourceWriter w, string model, string typeArguments)
+    {
+        const string Fusion = "global::Dsl.ModelFusion.Studies.";
+        const string Tail = "global::Dsl.Sweeps.SweepData data, " + Fusion + "StudyFusionOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default";
+        w.Summary("Fuses the study's best top trials with kept checkpoints into a prediction ensemble, saves it, records the result in the study, and returns it with each member's and the ensemble's accuracies.");
+        w.OpenBlock("public static global::System.Threading.Tasks.Task<" + Fusion + "StudyFusionResult<global::Dsl.ModelFusion.Ensembles.IEnsemble>> EnsembleTopAsync(" +
+                    "global::Dsl.Studies.IStudyStorage storage, int top, global::Dsl.ModelFusion.Ensembles.EnsembleMethod method, " + Tail + ")");
+        w.Line("return " + Fusion + "StudyFusion.EnsembleAsync" + typeArguments + "(storage, Definition, data, method, (options ?? new " + Fusion + "StudyFusionOptions()) with { Top = top }, cancellationToken);");
+        w.CloseBlock();
+        w.Line();
+        w.Summary("Greedy-soups the study's best top trials, or with fineTune above 0 the best trial and that many variants fine-tuned from it; saves the soup, records the result in the study, and returns the souped model.");
+        w.OpenBlock("public static global::System.Threading.Tasks.Task<" + Fusion + "StudyFusionResult<" + model + ">> SoupTopAsync(" +
+                    "global::Dsl.Studies.IStudyStorage storage, int top, int fineTune, " + Tail + ")");
+        w.Line("return " + Fusion + "StudyFusion.SoupAsync" + typeArguments + "(storage, Definition, data, (options ?? new " + Fusion + "StudyFusionOptions()) with { Top = top, FineTune = fineTune }, cancellationToken);");
+        w.CloseBlock();
+        w.Line();
     }
 
     /// <summary>Opens the sweep's partial class: the values it holds, its constructor, and its hyperparameter properties.</summary>

@@ -150,6 +150,7 @@ internal static class SweepParser
         {
             // The model's own error explains why it has no module; the sweep then leaves out what would name one.
             ModelUsable = ModelDeclarationRules.IsExpandable(model, cancellationToken),
+            HasFusion = context.SemanticModel.Compilation.GetTypeByMetadataName(TypeNames.StudyFusion) is not null,
             Stubs = stubs.ToEquatableArray(),
         };
         return new ParsedSweep(spec, diagnostics.ToEquatableArray());

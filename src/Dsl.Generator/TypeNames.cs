@@ -15,6 +15,9 @@ internal static class TypeNames
     public const string TorchTensor = "TorchSharp.torch.Tensor";
     /// <summary>In the optional Dsl.CommandLine package: a sweep gets <c>RunCommandLineAsync</c> only when it is referenced.</summary>
     public const string SweepCommandLine = "Dsl.CommandLine.SweepCommandLine";
+
+    /// <summary>In the optional Dsl.ModelFusion package: a sweep gets <c>EnsembleTopAsync</c> and <c>SoupTopAsync</c> only when it is referenced.</summary>
+    public const string StudyFusion = "Dsl.ModelFusion.Studies.StudyFusion";
     public const string TrainingOptions = "Dsl.Training.TrainingOptions";
     public const string ObjectiveTrial = "Dsl.Sweeps.ObjectiveTrial";
 

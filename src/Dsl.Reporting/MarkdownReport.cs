@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dsl.Search;
 using Dsl.Search.Trials;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Reporting;
 
@@ -22,6 +23,7 @@ internal static class MarkdownReport
         States(page, data);
         Best(page, data);
         Top(page, data);
+        Fusion(page, data);
         Importance(page, scores, importanceBasis, data.MetricName, files.Importance);
         Figures(page, data, files);
         Failures(page, data);
@@ -104,6 +106,36 @@ internal static class MarkdownReport
         }
         page.AppendLine();
     }
+
+    /// <summary>The study's recorded fusions (ensembles, soups): each one's table, its notes, and whether fusing beat the best single model.</summary>
+    private static void Fusion(StringBuilder page, ReportData data)
+    {
+        if (data.Fusions.Count == 0) return;
+        page.AppendLine("## Fusion").AppendLine();
+        var test = data.Fusions.All(f => f.Fusion.TestAccuracy is not null);
+        if (FusionRecord.Verdict(data.Fusions) is { } verdict) page.AppendLine(Escape(verdict)).AppendLine();
+        foreach (var fusion in data.Fusions)
+        {
+            page.Append("### ").AppendLine(Escape(fusion.Method)).AppendLine();
+            page.Append("| model | trials | validation accuracy |").Append(test ? " test accuracy |" : "").AppendLine(" inference cost |")
+                .Append("|---|---|---:|").Append(test ? "---:|" : "").AppendLine("---:|");
+            foreach (var score in fusion.Members.Append(fusion.Fusion))
+            {
+                var name = ReferenceEquals(score, fusion.Fusion) ? $"**{Cell(score.Name)}**" : Cell(score.Name);
+                page.Append("| ").Append(name)
+                    .Append(" | ").Append(string.Join(", ", score.Trials.Select(t => t.ToString(CultureInfo.InvariantCulture))))
+                    .Append(" | ").Append(Accuracy(score.ValidationAccuracy)).Append(" |");
+                if (test) page.Append(' ').Append(score.TestAccuracy is { } t ? Accuracy(t) : "—").Append(" |");
+                page.Append(' ').Append(score.InferenceCost.ToString("0.0", CultureInfo.InvariantCulture)).AppendLine("x |");
+            }
+            page.AppendLine();
+            foreach (var note in fusion.Notes)
+                page.Append("- ").AppendLine(Escape(note));
+            if (fusion.Notes.Count > 0) page.AppendLine();
+        }
+    }
+
+    private static string Accuracy(double accuracy) => accuracy.ToString("F4", CultureInfo.InvariantCulture);
 
     private static void Importance(StringBuilder page, IReadOnlyList<ParameterImportanceScore> scores, string basis, string metric, string? image)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dsl.Search;
 using Dsl.Search.Trials;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Reporting;
 
@@ -101,6 +102,9 @@ internal sealed class ReportData
     public TrialValue? Best { get; }
 
     public IReadOnlyList<string> Notes => notes;
+
+    /// <summary>The study's recorded fusions (its <c>fusion:*</c> attributes), in key order.</summary>
+    public IReadOnlyList<FusionRecord> Fusions { get; init; } = [];
 
     public void Note(string note) => notes.Add(note);
 

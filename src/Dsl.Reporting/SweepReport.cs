@@ -1,5 +1,6 @@
 using Dsl.Search;
 using Dsl.Search.Trials;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Reporting;
 
@@ -44,20 +45,22 @@ public static class SweepReport
     /// <param name="space">The search space; parameters the trials carry beyond it are still drawn.</param>
     /// <param name="direction">Whether smaller or larger values are better.</param>
     /// <param name="metricName">The objective's name, for axis labels and tables.</param>
+    /// <param name="fusions">The study's recorded fusions (<see cref="FusionRecord.FromAttributes"/>), shown in a Fusion section; none by default.</param>
     public static SweepReportFiles Write(
         string directory,
         string studyName,
         IReadOnlyList<TrialRecord> trials,
         SearchSpace space,
         StudyDirection direction,
-        string metricName = "value")
+        string metricName = "value",
+        IReadOnlyList<FusionRecord>? fusions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(space);
         System.IO.Directory.CreateDirectory(directory);
 
-        var data = new ReportData(studyName, trials, space, direction, metricName);
+        var data = new ReportData(studyName, trials, space, direction, metricName) { Fusions = fusions ?? [] };
         var scores = ParameterImportance.Estimate(data, out var whyNoImportance, out var importanceBasis);
         if (whyNoImportance is not null)
             data.Note($"Parameter importance is not shown: {whyNoImportance}.");

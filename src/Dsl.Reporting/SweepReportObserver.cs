@@ -20,7 +20,7 @@ public sealed class SweepReportObserver : ISweepObserver
         if (end.Reason is SweepStopReason.Cancelled or SweepStopReason.Failed) return;
         try
         {
-            Files = SweepReport.Write(end.OutputDirectory, end.Study, end.Trials, end.Space, end.Direction, end.Metric);
+            Files = SweepReport.Write(end.OutputDirectory, end.Study, end.Trials, end.Space, end.Direction, end.Metric, end.Fusions);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -41,11 +41,28 @@ public sealed class PackageOptionsTests
         Assert.Empty(withoutCommandLine.Errors);
     }
 
-    private static IEnumerable<MetadataReference> ReferencesWithoutCommandLine()
+    [Fact]
+    public void A_sweep_gets_its_typed_fusion_methods_only_when_Dsl_ModelFusion_is_referenced()
     {
-        var commandLine = typeof(Dsl.CommandLine.SweepCommandLine).Assembly.Location;
-        return GeneratorHarness.Compilation().References.Where(r => r is not PortableExecutableReference { FilePath: var path } || path != commandLine);
+        var withFusion = Run([Sources.FashionSweep], references: null, properties: []).Source("FashionSweep.Sweep.g.cs");
+        Assert.Contains("EnsembleTopAsync(", withFusion);
+        Assert.Contains("SoupTopAsync(", withFusion);
+
+        // Dsl.CommandLine references Dsl.ModelFusion, so a project without fusion has neither.
+        var withoutFusion = Run([Sources.FashionSweep], references: ReferencesWithout(
+            typeof(Dsl.CommandLine.SweepCommandLine).Assembly.Location, typeof(Dsl.ModelFusion.Studies.StudyFusion).Assembly.Location), properties: []);
+        var source = withoutFusion.Source("FashionSweep.Sweep.g.cs");
+        Assert.DoesNotContain("EnsembleTopAsync", source);
+        Assert.DoesNotContain("SoupTopAsync", source);
+        Assert.Contains("RunAsync(", source);
+        Assert.Empty(withoutFusion.GeneratorDiagnostics);
+        Assert.Empty(withoutFusion.Errors);
     }
+
+    private static IEnumerable<MetadataReference> ReferencesWithoutCommandLine() => ReferencesWithout(typeof(Dsl.CommandLine.SweepCommandLine).Assembly.Location);
+
+    private static IEnumerable<MetadataReference> ReferencesWithout(params string[] assemblies) =>
+        GeneratorHarness.Compilation().References.Where(r => r is not PortableExecutableReference { FilePath: var path } || !assemblies.Contains(path));
 
     private static GeneratorOutput Run(string[] sources, IEnumerable<MetadataReference>? references, (string Name, string Value)[] properties)
     {

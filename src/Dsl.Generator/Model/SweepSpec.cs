@@ -24,6 +24,9 @@ internal sealed record SweepSpec(
     /// <summary>A sweep of user code: the most steps its objective reports (the pruners' budget).</summary>
     public int Steps { get; init; } = 1;
 
+    /// <summary>Whether the project references Dsl.ModelFusion, which <c>EnsembleTopAsync</c> and <c>SoupTopAsync</c> call.</summary>
+    public bool HasFusion { get; init; }
+
     /// <summary>Throwing implementations of the partial properties the parser rejected.</summary>
     public EquatableArray<string> Stubs { get; init; } = EquatableArray<string>.Empty;
 

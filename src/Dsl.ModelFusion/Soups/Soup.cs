@@ -71,7 +71,14 @@ public static class Soup
         {
             using var sum = new StateDictSum(models[order[0]]);
             var best = memberAccuracies[order[0]];
-            var steps = new List<SoupStep> { new(order[0], best, best, true, best) };
+            if (options.BatchNormData is not null)
+            {
+                // Recomputed statistics change even a soup of one model, so it is scored as it will be returned.
+                sum.WriteAverage(soup);
+                UpdateBatchNorm(soup, options);
+                best = Score(validationAccuracy, soup, $"the soup of member {order[0]}");
+            }
+            var steps = new List<SoupStep> { new(order[0], memberAccuracies[order[0]], best, true, best) };
             foreach (var member in order.Skip(1))
             {
                 sum.WriteAverage(soup, models[member]);

@@ -2,6 +2,8 @@ using Dsl.Search;
 using Dsl.Search.Trials;
 using Dsl.Studies;
 
+using Dsl.Sweeps.Output;
+
 namespace Dsl.Sweeps;
 
 /// <summary>Observes a sweep: its start, each trial's start, epochs and end, and the final standings.</summary>
@@ -138,4 +140,8 @@ public sealed record SweepEnd(
     TimeSpan Elapsed,
     string OutputDirectory,
     SearchSpace Space,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>The study's recorded fusions (its <c>fusion:*</c> attributes), for the report.</summary>
+    public IReadOnlyList<FusionRecord> Fusions { get; init; } = [];
+}

@@ -3,7 +3,7 @@
 
 namespace Samples;
 
-[global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "{version}")]
 partial class FashionSweep
 {
     /// <summary>The training hyperparameters this instance holds.</summary>
@@ -45,8 +45,20 @@ partial class FashionSweep
         return global::Dsl.CommandLine.SweepCommandLine.RunAsync<global::Samples.FashionCnn, global::Samples.FashionCnn.Hyperparameters, Hyperparameters>(Definition, args, loadData);
     }
 
+    /// <summary>Fuses the study's best top trials with kept checkpoints into a prediction ensemble, saves it, records the result in the study, and returns it with each member's and the ensemble's accuracies.</summary>
+    public static global::System.Threading.Tasks.Task<global::Dsl.ModelFusion.Studies.StudyFusionResult<global::Dsl.ModelFusion.Ensembles.IEnsemble>> EnsembleTopAsync(global::Dsl.Studies.IStudyStorage storage, int top, global::Dsl.ModelFusion.Ensembles.EnsembleMethod method, global::Dsl.Sweeps.SweepData data, global::Dsl.ModelFusion.Studies.StudyFusionOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        return global::Dsl.ModelFusion.Studies.StudyFusion.EnsembleAsync<global::Samples.FashionCnn, global::Samples.FashionCnn.Hyperparameters, Hyperparameters>(storage, Definition, data, method, (options ?? new global::Dsl.ModelFusion.Studies.StudyFusionOptions()) with { Top = top }, cancellationToken);
+    }
+
+    /// <summary>Greedy-soups the study's best top trials, or with fineTune above 0 the best trial and that many variants fine-tuned from it; saves the soup, records the result in the study, and returns the souped model.</summary>
+    public static global::System.Threading.Tasks.Task<global::Dsl.ModelFusion.Studies.StudyFusionResult<global::Samples.FashionCnn>> SoupTopAsync(global::Dsl.Studies.IStudyStorage storage, int top, int fineTune, global::Dsl.Sweeps.SweepData data, global::Dsl.ModelFusion.Studies.StudyFusionOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        return global::Dsl.ModelFusion.Studies.StudyFusion.SoupAsync<global::Samples.FashionCnn, global::Samples.FashionCnn.Hyperparameters, Hyperparameters>(storage, Definition, data, (options ?? new global::Dsl.ModelFusion.Studies.StudyFusionOptions()) with { Top = top, FineTune = fineTune }, cancellationToken);
+    }
+
     /// <summary>The hyperparameters of FashionSweep: typed values with defaults; out-of-range values throw.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "{version}")]
     public sealed partial record Hyperparameters : global::Dsl.Search.IHyperparameters<Hyperparameters>
     {
         private readonly double _LearningRate = 0.001;

@@ -180,6 +180,32 @@ public sealed class SoupsTests
     }
 
     [Fact]
+    public void Greedy_soup_with_batch_norm_data_reports_the_score_of_the_soup_it_returns_even_when_only_the_best_member_is_kept()
+    {
+        using var train = Synthetic.Blobs(64, seed: 5);
+        using var a = new HandBatchNormNet();
+        using var b = new HandBatchNormNet();
+        using (no_grad())
+        {
+            a.Norm.running_mean!.fill_(5);
+            b.Norm.running_mean!.fill_(-5);
+        }
+        // A score that reads the statistics the recomputation replaces: each member scores its own, the soup the recomputed ones.
+        static double Score(HandBatchNormNet model) => model.Norm.running_mean!.sum().item<float>();
+
+        using var soup = Soup.Greedy([a, b], Score, out var report, new SoupOptions
+        {
+            CreateModel = () => new HandBatchNormNet(),
+            BatchNormData = train,
+            BatchNormBatchSize = 64,
+        });
+
+        Assert.Equal([0], report.Kept);
+        Assert.Equal(30, report.Steps[0].MemberAccuracy, 4);
+        Assert.Equal(Score(soup), report.Accuracy, 6);
+    }
+
+    [Fact]
     public void Hand_written_modules_need_a_factory()
     {
         using var a = new HandBatchNormNet();

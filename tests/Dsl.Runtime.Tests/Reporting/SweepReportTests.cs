@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Dsl.Reporting;
 using Dsl.Search;
 using Dsl.Search.Trials;
+using Dsl.Sweeps.Output;
 using static Dsl.Runtime.Tests.Reporting.ReportTestKit;
 
 namespace Dsl.Runtime.Tests.Reporting;
@@ -116,6 +117,35 @@ public sealed partial class SweepReportTests(ExampleReport example) : IClassFixt
         Assert.Equal(Driver, files.ImportanceScores[0].Parameter);
         foreach (var image in files.Images)
             AssertPng(image);
+    }
+
+    [Fact]
+    public void Recorded_fusions_get_a_fusion_section_with_their_tables_and_the_verdict()
+    {
+        using var folder = new TempReportFolder();
+        FusionScore Member(int trial, double validation, double test) => new($"trial {trial}", [trial], validation, test, 1);
+        var fusions = new[]
+        {
+            new FusionRecord("ensemble-weighted", [Member(3, 0.90, 0.89), Member(5, 0.88, 0.87)],
+                new FusionScore("ensemble (weighted)", [3, 5], 0.91, 0.905, 2), "/runs/a/fusion/ensemble-weighted")
+            {
+                Notes = ["member weights: trial 3 0.6, trial 5 0.4"],
+            },
+            new FusionRecord("soup", [Member(3, 0.90, 0.89), Member(5, 0.88, 0.87)], new FusionScore("greedy soup", [3], 0.90, 0.89, 1), null),
+        };
+
+        var files = SweepReport.Write(folder.Path, "accuracy", Study(), Space, StudyDirection.Maximize, "accuracy", fusions);
+        var section = Section(File.ReadAllText(files.Markdown), "## Fusion");
+
+        Assert.Contains(
+            "The best fusion, ensemble (weighted), reached test accuracy 0.9050 and beat the best single model (trial 3, 0.8900) by 0.0150, at 2x one model's inference cost.",
+            section);
+        Assert.Contains("### ensemble-weighted", section);
+        Assert.Contains("| **ensemble (weighted)** | 3, 5 | 0.9100 | 0.9050 | 2.0x |", section);
+        Assert.Contains("| trial 5 | 5 | 0.8800 | 0.8700 | 1.0x |", section);
+        Assert.Contains("- member weights: trial 3 0.6, trial 5 0.4", section);
+        Assert.Contains("### soup", section);
+        Assert.DoesNotContain("## Fusion", File.ReadAllText(SweepReport.Write(folder.Path, "accuracy", Study(), Space, StudyDirection.Maximize).Markdown));
     }
 
     public static TheoryData<string> EdgeCases => new()

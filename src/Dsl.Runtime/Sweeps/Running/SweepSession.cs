@@ -177,7 +177,7 @@ internal abstract class SweepSession
 
         Progress.SweepEnded(new SweepEnd(
             Study, MetricName, Direction, fatal is null ? reason : SweepStopReason.Failed, trials, bestRecord, clock.Elapsed, OutputDirectory,
-            Space, fatal?.SourceException.Message));
+            Space, fatal?.SourceException.Message) { Fusions = fatal is null ? await FusionsAsync() : [] });
         fatal?.Throw();
         return new SessionEnd(trials, fatal is null ? bestRecord : null, reason, clock.Elapsed);
     }
@@ -339,6 +339,20 @@ internal abstract class SweepSession
     {
         var why = cancellation.IsCancellationRequested ? "interrupted by user" : "interrupted: the sweep failed in another job";
         return Fail(number, tags, TrialResult.Failed($"{why} ({detail})"), epochsTrained) with { Interrupted = true };
+    }
+
+    /// <summary>The fusions recorded in the study, so a rerun's report keeps its Fusion section.</summary>
+    private async Task<IReadOnlyList<FusionRecord>> FusionsAsync()
+    {
+        try
+        {
+            return FusionRecord.FromAttributes(await Storage.GetStudyAttributesAsync(Study));
+        }
+        catch (StudyStorageException e)
+        {
+            Trace.TraceWarning($"Could not read the study's fusion results: {e.Message}");
+            return [];
+        }
     }
 
     /// <summary>The attributes a finished trial is recorded with: its <paramref name="tags"/>, how it ended, and its checkpoint.</summary>
