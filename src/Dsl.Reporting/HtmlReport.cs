@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Dsl.Search;
 using Dsl.Search.Trials;
+using Dsl.Sweeps.Output;
 
 namespace Dsl.Reporting;
 
@@ -22,7 +23,7 @@ internal static class HtmlReport
 
     private delegate void Section(StringBuilder page, Content content);
 
-    private static readonly Section[] Sections = [States, Best, Top, Importance, Figures, AllTrials, Failures, Notes];
+    private static readonly Section[] Sections = [States, Best, Top, Fusion, Importance, Figures, AllTrials, Failures, Notes];
 
     /// <summary>What a section may draw on.</summary>
     private sealed record Content(
@@ -127,6 +128,40 @@ internal static class HtmlReport
             page.AppendLine("</tr>");
         }
         page.AppendLine("</tbody></table>");
+    }
+
+    /// <summary>The study's recorded fusions (ensembles, soups), as the Markdown page shows them.</summary>
+    private static void Fusion(StringBuilder page, Content content)
+    {
+        var fusions = content.Data.Fusions;
+        if (fusions.Count == 0)
+            return;
+        page.AppendLine("<h2>Fusion</h2>");
+        if (FusionRecord.Verdict(fusions) is { } verdict)
+            page.Append("<p>").Append(Text(verdict)).AppendLine("</p>");
+        var test = fusions.All(f => f.Fusion.TestAccuracy is not null);
+        foreach (var fusion in fusions)
+        {
+            page.Append("<h3>").Append(Text(fusion.Method)).AppendLine("</h3>");
+            page.Append("<table class=\"fusion\"><thead><tr><th>model</th><th>trials</th><th class=\"num\">validation accuracy</th>")
+                .Append(test ? "<th class=\"num\">test accuracy</th>" : "").AppendLine("<th class=\"num\">inference cost</th></tr></thead><tbody>");
+            foreach (var score in fusion.Members.Append(fusion.Fusion))
+            {
+                var fused = ReferenceEquals(score, fusion.Fusion);
+                page.Append(fused ? "<tr class=\"total\"><td><strong>" : "<tr><td>").Append(Text(score.Name)).Append(fused ? "</strong></td><td>" : "</td><td>")
+                    .Append(Text(string.Join(", ", score.Trials.Select(Integer)))).Append("</td>");
+                NumberCell(page, score.ValidationAccuracy);
+                if (test) NumberCell(page, score.TestAccuracy);
+                page.Append("<td class=\"num\">").Append(score.InferenceCost.ToString("0.0", CultureInfo.InvariantCulture)).AppendLine("x</td></tr>");
+            }
+            page.AppendLine("</tbody></table>");
+            if (fusion.Notes.Count == 0)
+                continue;
+            page.AppendLine("<ul class=\"notes\">");
+            foreach (var note in fusion.Notes)
+                page.Append("<li>").Append(Text(note)).AppendLine("</li>");
+            page.AppendLine("</ul>");
+        }
     }
 
     private static void Importance(StringBuilder page, Content content)

@@ -105,8 +105,8 @@ public sealed class FusionBenchmark : IBenchmark
             foreach (var e in ensembles) e.Model.Dispose();
         }
 
-        // Stage 4: the greedy soup. Its ingredients come from SoupIngredients.For, the one place to plug in a fine-tune recipe.
-        var (soup, report) = FusionStages.GreedySoup(ranked, data, log);
+        // Stage 4: the greedy soup of the best trial and its fine-tuned variants (SoupIngredients.For).
+        var (soup, report) = FusionStages.GreedySoup(ranked, data, settings, folder, log);
         using (soup)
         {
             foreach (var step in report.Steps)

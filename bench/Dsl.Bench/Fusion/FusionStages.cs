@@ -17,7 +17,7 @@ internal static class FusionStages
 {
     /// <summary>
     /// What the fusion after the sweep costs, in epochs of training: member and ensemble evaluations, the ensemble fits,
-    /// the soup's BatchNorm passes and the inference timing (SWA's epochs are counted apart).
+    /// the soup's BatchNorm passes and the inference timing (SWA's and the fine-tuned variants' epochs are counted apart).
     /// </summary>
     private const int FusionEpochEquivalents = 3;
 
@@ -96,7 +96,7 @@ internal static class FusionStages
 
             var round = timed / timedTrials * Math.Min(settings.Jobs, settings.Trials - size);
             var epoch = timed / timedTrials / settings.Epochs;
-            var projected = clock.Elapsed + round + epoch * (settings.SwaEpochs + FusionEpochEquivalents);
+            var projected = clock.Elapsed + round + epoch * (settings.SwaEpochs + settings.FineTuneVariants * settings.FineTuneEpochs + FusionEpochEquivalents);
             if (projected > budget)
             {
                 log.WriteLine($"fusion: stopping the sweep at {size} of {settings.Trials} trials: another round would end at " +
@@ -110,6 +110,10 @@ internal static class FusionStages
     /// <summary>The complete trials whose checkpoints are still on disk, best first.</summary>
     public static List<TrialRecord> RankedWithCheckpoints(FusionSweepResult sweep) =>
         [.. sweep.Leaderboard(int.MaxValue).Where(t => t.Attributes.TryGetValue(SweepAttributeKeys.Checkpoint, out var path) && File.Exists(path))];
+
+    /// <summary>The training options <paramref name="trial"/> was trained with: the base options with its sweep hyperparameters set.</summary>
+    public static TrainingOptions TrialTraining(TrialRecord trial) =>
+        FusionBenchSweep.Definition.Configure(BaseTraining, FusionBenchSweep.Hyperparameters.FromValues(trial.Parameters));
 
     /// <summary>Rebuilds a trial's model from its checkpoint.</summary>
     public static FusionBenchCnn Load(TrialRecord trial) =>
@@ -140,9 +144,10 @@ internal static class FusionStages
     /// The greedy soup of <see cref="SoupIngredients.For"/>'s models, judged on the validation data, with BatchNorm
     /// statistics recomputed on the training data for every candidate.
     /// </summary>
-    public static (FusionBenchCnn Soup, SoupReport Report) GreedySoup(IReadOnlyList<TrialRecord> ranked, SweepData data, TextWriter log)
+    public static (FusionBenchCnn Soup, SoupReport Report) GreedySoup(
+        IReadOnlyList<TrialRecord> ranked, SweepData data, FusionBenchSettings settings, string folder, TextWriter log)
     {
-        var ingredients = SoupIngredients.For(ranked, Load, log);
+        var ingredients = SoupIngredients.For(ranked, data, settings, folder, log);
         try
         {
             var soup = Soup.Greedy(ingredients, data.Validation, out var report, new SoupOptions { BatchNormData = data.Train, Evaluator = Evaluator });
@@ -161,15 +166,14 @@ internal static class FusionStages
     /// </summary>
     public static FusionBenchCnn Swa(TrialRecord best, SweepData data, FusionBenchSettings settings, TextWriter log)
     {
-        var hyperparameters = FusionBenchSweep.Hyperparameters.FromValues(best.Parameters);
-        var options = FusionBenchSweep.Definition.Configure(BaseTraining with
+        var options = TrialTraining(best) with
         {
             Epochs = settings.SwaEpochs,
             Swa = true,
             SwaStartEpoch = 1,
             SwaAnnealEpochs = 0,
-            SwaLearningRate = hyperparameters.LearningRate * SwaLearningRateFactor,
-        }, hyperparameters);
+            SwaLearningRate = FusionBenchSweep.Hyperparameters.FromValues(best.Parameters).LearningRate * SwaLearningRateFactor,
+        };
         var model = Load(best);
         try
         {

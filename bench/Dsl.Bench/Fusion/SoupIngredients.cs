@@ -1,29 +1,46 @@
+using Dsl.Checkpoints;
+using Dsl.ModelFusion.Soups;
 using Dsl.Search.Trials;
+using Dsl.Sweeps;
 
 namespace Dsl.Bench.Fusion;
 
 /// <summary>Where the fusion benchmark's greedy soup gets its ingredients: the one place to change the soup's recipe.</summary>
 /// <remarks>
-/// Soups only help for models fine-tuned from one initialisation. The sweep's trials are independent trainings (each
-/// has its own seed), so today the greedy soup can only keep the best trial and measures what that costs: nothing
-/// beyond the BatchNorm pass. When the fine-tune recipe of issue 11 item 2 exists in Dsl.ModelFusion (N variants
-/// fine-tuned from the best checkpoint with sampled settings), <see cref="For"/> should return those variants instead.
+/// Soups only help for models fine-tuned from one initialisation (Wortsman et al. 2022); the sweep's trials are
+/// independent trainings. So the ingredients are the best trial and <see cref="FusionBenchSettings.FineTuneVariants"/>
+/// variants fine-tuned from its checkpoint by Dsl.ModelFusion's recipe (sampled learning rate, weight decay, label
+/// smoothing, augmentation and seed), which stay in one basin of the loss and average well.
 /// </remarks>
 internal static class SoupIngredients
 {
-    /// <summary>The models to soup, best trial's first; the caller disposes them.</summary>
+    /// <summary>The models to soup, the best trial's first; the caller disposes them.</summary>
     /// <param name="ranked">The sweep's complete trials with a kept checkpoint, best first.</param>
-    /// <param name="load">Loads a trial's checkpoint.</param>
+    /// <param name="data">The sweep's data: variants train on its training split and are scored on its validation split.</param>
+    /// <param name="settings">How many variants, and their epochs.</param>
+    /// <param name="folder">The benchmark's output folder; variants go to its <c>fine-tune</c> folder and a rerun reuses them.</param>
     /// <param name="log">Progress lines.</param>
-    public static IReadOnlyList<FusionBenchCnn> For(IReadOnlyList<TrialRecord> ranked, Func<TrialRecord, FusionBenchCnn> load, TextWriter log)
+    public static IReadOnlyList<FusionBenchCnn> For(
+        IReadOnlyList<TrialRecord> ranked, SweepData data, FusionBenchSettings settings, string folder, TextWriter log)
     {
-        // Today: the ranked trials of the best trial's architecture (equal model hyperparameters, so equal layers and shapes).
-        var architecture = FusionBenchCnn.Hyperparameters.FromValues(ranked[0].Parameters);
-        var chosen = ranked.Where(t => FusionBenchCnn.Hyperparameters.FromValues(t.Parameters) == architecture).ToList();
-        log.WriteLine($"fusion: soup ingredients: {chosen.Count} trial(s) of the best trial's architecture ({architecture}): " +
-                      string.Join(", ", chosen.Select(t => t.Number)));
-        var ingredients = new List<FusionBenchCnn>();
-        foreach (var trial in chosen) ingredients.Add(load(trial));
-        return ingredients;
+        var best = ranked[0];
+        var variants = FineTuningRecipe.Run<FusionBenchCnn, FusionBenchCnn.Hyperparameters>(
+            best.Attributes[SweepAttributeKeys.Checkpoint], FusionStages.TrialTraining(best), data.Train, data.Validation,
+            Path.Combine(folder, "fine-tune"), new FineTuneOptions { Variants = settings.FineTuneVariants, Epochs = settings.FineTuneEpochs });
+        foreach (var variant in variants)
+            log.WriteLine($"fusion: soup ingredient: variant {variant.Index} fine-tuned from trial {best.Number}" + (variant.Reused ? " (reused)" : "") +
+                          $": {variant.Settings}");
+        var ingredients = new List<FusionBenchCnn> { FusionStages.Load(best) };
+        try
+        {
+            foreach (var variant in variants)
+                ingredients.Add(Checkpoint.Load<FusionBenchCnn, FusionBenchCnn.Hyperparameters>(variant.Path));
+            return ingredients;
+        }
+        catch
+        {
+            foreach (var ingredient in ingredients) ingredient.Dispose();
+            throw;
+        }
     }
 }

@@ -129,7 +129,7 @@ public sealed partial class SweepReportTests(ExampleReport example) : IClassFixt
             new FusionRecord("ensemble-weighted", [Member(3, 0.90, 0.89), Member(5, 0.88, 0.87)],
                 new FusionScore("ensemble (weighted)", [3, 5], 0.91, 0.905, 2), "/runs/a/fusion/ensemble-weighted")
             {
-                Notes = ["member weights: trial 3 0.6, trial 5 0.4"],
+                Notes = ["member weights: trial 3 0.6, trial 5 0.4", "<script>alert(1)</script>"],
             },
             new FusionRecord("soup", [Member(3, 0.90, 0.89), Member(5, 0.88, 0.87)], new FusionScore("greedy soup", [3], 0.90, 0.89, 1), null),
         };
@@ -145,7 +145,19 @@ public sealed partial class SweepReportTests(ExampleReport example) : IClassFixt
         Assert.Contains("| trial 5 | 5 | 0.8800 | 0.8700 | 1.0x |", section);
         Assert.Contains("- member weights: trial 3 0.6, trial 5 0.4", section);
         Assert.Contains("### soup", section);
-        Assert.DoesNotContain("## Fusion", File.ReadAllText(SweepReport.Write(folder.Path, "accuracy", Study(), Space, StudyDirection.Maximize).Markdown));
+
+        // The HTML page shows the same tables, its texts encoded.
+        var html = File.ReadAllText(files.Html);
+        Assert.Contains("<h2>Fusion</h2>", html);
+        Assert.Contains("<p>The best fusion, ensemble (weighted), reached test accuracy 0.9050 and beat the best single model (trial 3, 0.8900) by 0.0150", html);
+        Assert.Contains("<h3>ensemble-weighted</h3>", html);
+        Assert.Contains("<strong>ensemble (weighted)</strong></td><td>3, 5</td>", html);
+        Assert.Contains("<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>", html);
+        Assert.DoesNotContain("<script>alert(1)", html);
+
+        var plain = SweepReport.Write(folder.Path, "accuracy", Study(), Space, StudyDirection.Maximize);
+        Assert.DoesNotContain("## Fusion", File.ReadAllText(plain.Markdown));
+        Assert.DoesNotContain("<h2>Fusion</h2>", File.ReadAllText(plain.Html));
     }
 
     public static TheoryData<string> EdgeCases => new()
