@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 namespace Dsl.Dashboard.Tests;
 
 /// <summary>
-/// Page and API times over a study of 10,000 trials (printed; the tests fail only when an answer takes seconds). The
+/// Page and API times over a study of 10,000 trials, printed (times are compared in bench/RESULTS.md, never asserted; the
+/// tests fail only when a page does not answer). The
 /// default test serves prebuilt records, so it measures the dashboard itself in a few seconds; the SQLite one, which also
 /// measures the store's reads, runs when DSL_DASHBOARD_BENCH=1, because writing 10,000 trials through the store API takes
 /// minutes (the file is kept in the test output folder for later runs).
@@ -19,7 +20,7 @@ public sealed class LargeStudyBench(ITestOutputHelper output)
     private const string Study = "large";
 
     [Fact]
-    public async Task The_dashboard_answers_quickly_with_ten_thousand_trials()
+    public async Task Every_page_answers_with_ten_thousand_trials_and_its_times_are_printed()
     {
         var folder = TestStudies.NewFolder("large-fixed");
         await using var server = await DashboardServer.StartAsync(FixedStudyStorage.Large(Study, Trials), folder);
@@ -27,7 +28,7 @@ public sealed class LargeStudyBench(ITestOutputHelper output)
     }
 
     [SqliteBenchFact]
-    public async Task Pages_and_api_answer_quickly_with_ten_thousand_trials_in_sqlite()
+    public async Task Every_page_answers_with_ten_thousand_trials_in_sqlite_and_its_times_are_printed()
     {
         var file = await LargeStoreAsync();
         await using var server = await DashboardServer.StartAsync(StudyStorage.Open(file, readOnly: true), Path.GetDirectoryName(file)!);
@@ -57,7 +58,6 @@ public sealed class LargeStudyBench(ITestOutputHelper output)
                 warm = Math.Min(warm, (await TimeAsync(server, path)).Milliseconds);
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path,-60} {cold,8:0} {warm,8:0} {size / 1024.0,7:0.0}"));
-            Assert.True(warm < 3000, $"{path} took {warm} ms");
         }
     }
 
