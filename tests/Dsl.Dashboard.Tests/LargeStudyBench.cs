@@ -9,10 +9,9 @@ namespace Dsl.Dashboard.Tests;
 
 /// <summary>
 /// Page and API times over a study of 10,000 trials, printed (times are compared in bench/RESULTS.md, never asserted; the
-/// tests fail only when a page does not answer). The
-/// default test serves prebuilt records, so it measures the dashboard itself in a few seconds; the SQLite one, which also
-/// measures the store's reads, runs when DSL_DASHBOARD_BENCH=1, because writing 10,000 trials through the store API takes
-/// minutes (the file is kept in the test output folder for later runs).
+/// tests fail only when a page does not answer). The default test serves prebuilt records, so it measures the dashboard
+/// itself in a few seconds; the SQLite one, which also measures the store's reads, runs when DSL_DASHBOARD_BENCH=1,
+/// because writing 10,000 trials through the store API takes minutes (the file is kept in the test output folder).
 /// </summary>
 public sealed class LargeStudyBench(ITestOutputHelper output)
 {
