@@ -4,7 +4,6 @@ using System.Text;
 using Dsl.Search;
 using Dsl.Search.Trials;
 using Dsl.Studies;
-using Dsl.Studies.Artifacts;
 using Dsl.Sweeps.Output;
 using Dsl.Sweeps.Progress;
 using Spectre.Console;
@@ -41,7 +40,7 @@ internal sealed class StudyCommands(
         to.Required = true;
         var study = CommandLineOptions.Text("--study", "The study to copy. Default: every study in --from.", "name");
         var artifacts = CommandLineOptions.Text("--artifacts",
-            "Folder to copy the trials' checkpoints into (<dir>/<number>/model.pt), pointing the copied trials at them. Default: the copy keeps the paths.", "dir");
+            "Folder to copy the trials' checkpoints into (<dir>/<study>/<number>/model.pt), pointing the copied trials at them. Default: the copy keeps the paths.", "dir");
         var command = new Command("copy-study", "Copy studies between stores, such as a SQLite file and a PostgreSQL server, with every trial, value and attribute.");
         foreach (var option in new Option[] { from, to, study, artifacts })
             command.Options.Add(option);
@@ -51,13 +50,15 @@ internal sealed class StudyCommands(
             {
                 await using var source = Dsl.Studies.StudyStorage.Open(parse.GetValue(from)!, readOnly: true);
                 await using var target = Dsl.Studies.StudyStorage.Open(parse.GetValue(to)!);
-                var folder = parse.GetValue(artifacts) is { } path ? new FolderArtifactStore(path) : null;
-                foreach (var copy in await StudyCopier.CopyAsync(source, target, parse.GetValue(study), folder, cancellationToken))
+                var folder = parse.GetValue(artifacts) is { } path ? Path.GetFullPath(path) : null;
+                // Each study is reported as soon as it is copied, so that an error on a later one does not hide the earlier ones.
+                await StudyCopier.CopyAsync(source, target, parse.GetValue(study), folder, copy =>
                 {
-                    var checkpoints = folder is null ? "" : $", {copy.CheckpointsCopied} checkpoints into {folder.Location}"
+                    var checkpoints = folder is null ? "" : $", {copy.CheckpointsCopied} checkpoints into {folder}"
                         + (copy.CheckpointsMissing > 0 ? $" ({copy.CheckpointsMissing} missing, their paths kept)" : "");
-                    await host.Output.WriteLineAsync($"copied study {copy.Study}: {copy.Trials} trials{checkpoints}, from {source.Location} to {target.Location}");
-                }
+                    host.Output.WriteLine($"copied study {copy.Study}: {copy.Trials} trials{checkpoints}, from {source.Location} to {target.Location}");
+                    host.Output.Flush();
+                }, cancellationToken);
                 await host.Output.FlushAsync(CancellationToken.None);
                 return 0;
             }
