@@ -81,8 +81,16 @@ internal sealed class PostgreSqlConnectionText
 
     private static PostgreSqlConnectionText FromUrl(string url)
     {
-        var shown = MaskUrl(url);
-        var rest = url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var rest = url[(schemeEnd + 3)..];
+        // The user part ends at the last '@': a host or database never holds a bare one, while a password may hold a
+        // bare '/', '?' or '#' that would otherwise end the authority early and leave the password in the host.
+        var at = rest.LastIndexOf('@');
+        var userInfo = at >= 0 ? rest[..at] : null;
+        rest = rest[(at + 1)..];
+        var hostEnd = rest.IndexOfAny(['/', '?']);
+        // Errors quote only the scheme and the host: whatever else the URL holds may be a password.
+        var shown = url[..(schemeEnd + 3)] + (hostEnd >= 0 ? rest[..hostEnd] : rest);
         var queryStart = rest.IndexOf('?');
         var query = queryStart >= 0 ? rest[(queryStart + 1)..] : "";
         if (queryStart >= 0) rest = rest[..queryStart];
@@ -90,11 +98,8 @@ internal sealed class PostgreSqlConnectionText
         var database = slash >= 0 ? Decode(rest[(slash + 1)..]) : null;
         var authority = slash >= 0 ? rest[..slash] : rest;
         string? user = null, password = null;
-        var at = authority.LastIndexOf('@');
-        if (at >= 0)
+        if (userInfo is not null)
         {
-            var userInfo = authority[..at];
-            authority = authority[(at + 1)..];
             var colon = userInfo.IndexOf(':');
             user = Decode(colon >= 0 ? userInfo[..colon] : userInfo);
             password = colon >= 0 ? Decode(userInfo[(colon + 1)..]) : null;
@@ -141,28 +146,6 @@ internal sealed class PostgreSqlConnectionText
         if (!string.IsNullOrEmpty(password)) builder.Password = password;
         if (!string.IsNullOrEmpty(database)) builder.Database = database;
         return new PostgreSqlConnectionText(builder, LocationOf(user, host, port, database, kept));
-    }
-
-    /// <summary>A URL with the password of its user part and of a <c>password=</c> parameter replaced by <c>***</c>.</summary>
-    public static string MaskUrl(string url)
-    {
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd < 0) return url;
-        var start = schemeEnd + 3;
-        var end = url.IndexOfAny(['/', '?'], start);
-        if (end < 0) end = url.Length;
-        var at = url.LastIndexOf('@', end - 1, end - start);
-        var masked = new StringBuilder(url);
-        if (at > start && url.IndexOf(':', start, at - start) is var colon and >= 0)
-            masked.Remove(colon + 1, at - colon - 1).Insert(colon + 1, Masked);
-        var text = masked.ToString();
-        var query = text.IndexOf('?');
-        if (query < 0) return text;
-        var pairs = text[(query + 1)..].Split('&')
-            .Select(pair => pair.StartsWith("password=", StringComparison.Ordinal) || pair.StartsWith("sslpassword=", StringComparison.Ordinal)
-                ? pair[..(pair.IndexOf('=') + 1)] + Masked
-                : pair);
-        return text[..(query + 1)] + string.Join('&', pairs);
     }
 
     private static (string? Host, int? Port) HostAndPort(string authority, string shown)

@@ -42,16 +42,31 @@ public sealed class PostgreSqlSecurityTests(PostgreSqlFixture fixture)
     }
 
     [Fact]
-    public void A_bad_url_is_a_clear_error_with_its_password_masked()
+    public void A_bad_url_is_a_clear_error_that_shows_only_its_scheme_and_host()
     {
         var error = Assert.Throws<ArgumentException>(() => StudyStorage.Open("postgresql://me:TopSecret1@db.example:99999/x"));
-        Assert.Contains("'postgresql://me:***@db.example:99999/x' has the port '99999'", error.Message);
+        Assert.Contains("'postgresql://db.example:99999' has the port '99999'", error.Message);
         Assert.DoesNotContain("TopSecret1", error.Message);
 
         error = Assert.Throws<ArgumentException>(() => StudyStorage.Open("postgresql://me@db.example/x?password=TopSecret1&sslmode=sometimes"));
-        Assert.Contains("password=***", error.Message);
+        Assert.Contains("'postgresql://db.example' has sslmode=sometimes", error.Message);
         Assert.Contains("sslmode takes disable, allow, prefer, require, verify-ca, verify-full", error.Message);
         Assert.DoesNotContain("TopSecret1", error.Message);
+    }
+
+    [Theory]
+    [InlineData("postgresql://u:pa/ss@h/db", "pa/ss")]
+    [InlineData("postgresql://u:p?w@h/db", "p?w")]
+    [InlineData("postgresql://u:p#w@h/db", "p#w")]
+    public void A_password_with_a_bare_slash_question_mark_or_hash_is_read_as_the_password(string url, string password)
+    {
+        var text = PostgreSqlConnectionText.Parse(url);
+        Assert.Equal(("u", password, "h", "db"), (text.Builder.Username, text.Builder.Password, text.Builder.Host, text.Builder.Database));
+        Assert.Equal("postgresql://u@h/db", text.Location);
+
+        var error = Assert.Throws<ArgumentException>(() => StudyStorage.Open(url.Replace("@h/", "@h:0/", StringComparison.Ordinal)));
+        Assert.Contains("'postgresql://h:0' has the port '0'", error.Message);
+        Assert.DoesNotContain(password, error.Message);
     }
 
     [Fact]
