@@ -18,13 +18,7 @@ public sealed partial class RelationalStudyStorage
                 (studyId, direction, fingerprint, description, createdAt) = (rows.Long(0), rows.Text(1), rows.Text(2), rows.Text(3), rows.Text(4));
             }
 
-            var studyAttributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            if (hasStudyAttributes)
-            {
-                await using var rows = await tx.QueryAsync("SELECT key, value FROM study_attributes WHERE study_id = @study", cancellationToken, ("@study", studyId));
-                while (await rows.ReadAsync(cancellationToken))
-                    studyAttributes[rows.Text(0)] = rows.Text(1);
-            }
+            var studyAttributes = await ReadStudyAttributesAsync(tx, studyId, cancellationToken);
 
             var trials = new List<(long Id, TrialSnapshot Trial)>();
             await using (var rows = await tx.QueryAsync(

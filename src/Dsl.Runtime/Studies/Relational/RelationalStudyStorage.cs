@@ -295,14 +295,20 @@ public sealed partial class RelationalStudyStorage : IStudyStorage
         ReadAsync<IReadOnlyDictionary<string, string>>(async tx =>
         {
             var (studyId, _) = await FindStudyAsync(tx, study, lockRow: false, cancellationToken);
-            var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            if (!hasStudyAttributes)
-                return attributes; // a read-only store of an older schema, which had no study attributes
-            await using var rows = await tx.QueryAsync("SELECT key, value FROM study_attributes WHERE study_id = @study", cancellationToken, ("@study", studyId));
-            while (await rows.ReadAsync(cancellationToken))
-                attributes[rows.Text(0)] = rows.Text(1);
-            return attributes;
+            return await ReadStudyAttributesAsync(tx, studyId, cancellationToken);
         }, cancellationToken);
+
+    /// <summary>The attributes of the study with row id <paramref name="studyId"/>, ordered by key; none in a read-only store of an older schema, which had no study attributes.</summary>
+    private async Task<SortedDictionary<string, string>> ReadStudyAttributesAsync(StoreTransaction tx, long studyId, CancellationToken cancellationToken)
+    {
+        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (!hasStudyAttributes)
+            return attributes;
+        await using var rows = await tx.QueryAsync("SELECT key, value FROM study_attributes WHERE study_id = @study", cancellationToken, ("@study", studyId));
+        while (await rows.ReadAsync(cancellationToken))
+            attributes[rows.Text(0)] = rows.Text(1);
+        return attributes;
+    }
 
     /// <inheritdoc />
     public Task FinishTrialAsync(string study, int trial, TrialResult result, CancellationToken cancellationToken = default)
@@ -465,14 +471,25 @@ public sealed partial class RelationalStudyStorage : IStudyStorage
             var started = Environment.TickCount64;
             for (var attempt = 1; ; attempt++)
             {
+                var committing = false;
                 try
                 {
                     await using var connection = await source.OpenConnectionAsync(cancellationToken);
                     await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
                     Statistics.Transaction();
                     var result = await body(new StoreTransaction(connection, transaction, Statistics));
+                    committing = true;
                     await transaction.CommitAsync(cancellationToken);
                     return result;
+                }
+                catch (DbException e) when (committing)
+                {
+                    // The server may have committed before the connection broke; running the write again could apply
+                    // it twice (a second trial claimed, a value reported twice), so the caller hears that it is unknown.
+                    var translated = dialect.Translate(e, where);
+                    throw new StudyStorageException(
+                        $"A change to the study store {where} failed while it was being committed, so whether it was saved is unknown; "
+                        + $"read the study before repeating it. {translated.Message}", translated);
                 }
                 catch (DbException e) when (MayRetry(e, attempt, started))
                 {
@@ -495,8 +512,8 @@ public sealed partial class RelationalStudyStorage : IStudyStorage
         dialect.IsTransient(error)
         && (attempt < MaxAttempts || (window && Environment.TickCount64 - started < (long)dialect.TransientRetryWindow.TotalMilliseconds));
 
-    // Jittered, so that two workers the server aborted together do not collide again; growing to a second at most, so
-    // that a worker waiting out a server restart polls it gently.
+    // Jittered, so that two workers the server aborted together do not collide again; growing to about 1.2 s at most
+    // (49 ms × 25), so that a worker waiting out a server restart polls it gently.
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * Math.Min(1 << Math.Min(attempt - 1, 10), 25));
 
