@@ -107,6 +107,31 @@ public sealed class ObjectiveSweepTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trial_recovered_as_stale_and_then_interrupted_is_retried_once()
+    {
+        using var cancel = new CancellationTokenSource();
+        await using var storage = StudyStorage.Sqlite(folder.File("lost.db"));
+        Objective<Bowl.Hyperparameters> objective = async (hp, trial, token) =>
+        {
+            if (trial.Number == 1)
+            {
+                // Another worker takes this trial for dead and queues its retry; then Ctrl-C interrupts it here.
+                var study = Assert.Single(await storage.GetStudiesAsync(CancellationToken.None)).Name;
+                await storage.RecoverStaleTrialsAsync(study, new StaleTrialPolicy { TreatAllRunningAsStale = true, MaxRetries = 1 }, CancellationToken.None);
+                await cancel.CancelAsync();
+                await Task.Delay(TimeSpan.FromMinutes(1), token);
+            }
+            return Bowl.Value(hp.X, hp.Y);
+        };
+
+        var result = await ObjectiveSweep.RunAsync(Bowl.Definition, objective, Options(4) with { Storage = storage }, cancel.Token);
+
+        Assert.Equal(SweepStopReason.Cancelled, result.StopReason);
+        var retry = Assert.Single(result.Trials, t => t.State == TrialState.Waiting);
+        Assert.Equal(result.Trials.Single(t => t.Number == 1).Parameters, retry.Parameters);
+    }
+
+    [Fact]
     public async Task Cancellation_interrupts_the_running_objective_and_a_rerun_finishes_the_study()
     {
         var path = folder.File("cancel.db");

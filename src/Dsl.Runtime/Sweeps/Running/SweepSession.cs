@@ -338,7 +338,8 @@ internal abstract class SweepSession
     protected Outcome Interrupt(int number, IReadOnlyDictionary<string, string> tags, string? detail, int epochsTrained)
     {
         var why = cancellation.IsCancellationRequested ? "interrupted by user" : "interrupted: the sweep failed in another job";
-        return Fail(number, tags, TrialResult.Failed($"{why} ({detail})"), epochsTrained) with { Interrupted = true };
+        var outcome = Fail(number, tags, TrialResult.Failed($"{why} ({detail})"), epochsTrained);
+        return outcome.IsLost ? outcome : outcome with { Interrupted = true };
     }
 
     /// <summary>The fusions recorded in the study, so a rerun's report keeps its Fusion section.</summary>
@@ -372,7 +373,7 @@ internal abstract class SweepSession
     }
 
     protected static Outcome Lost(int epochsTrained) =>
-        new(TrialState.Failed, null, "lost: another worker recovered it as stale after its heartbeat stopped", epochsTrained);
+        new(TrialState.Failed, null, "lost: another worker recovered it as stale after its heartbeat stopped", epochsTrained) { IsLost = true };
 
     protected Outcome Fail(int number, IReadOnlyDictionary<string, string> tags, TrialResult failure, int epochsTrained, TrainingOutcome? how = null)
     {
@@ -382,7 +383,9 @@ internal abstract class SweepSession
         }
         catch (TrialStateException)
         {
-            // Another worker recovered the trial as stale and failed it already; its record stands.
+            // Another worker recovered the trial as stale and failed it already; its record stands, and that recovery
+            // queued its retry if one was due, so this session must not queue another.
+            return Lost(epochsTrained);
         }
         return new Outcome(TrialState.Failed, null, failure.Error, epochsTrained);
     }
@@ -424,10 +427,12 @@ internal abstract class SweepSession
                         await Storage.HeartbeatAsync(worker, CancellationToken.None);
                     await Storage.RecoverStaleTrialsAsync(Study, policy, CancellationToken.None);
                 }
-                catch (StudyStorageException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A missed beat is harmless unless the store stays unreachable past the stale timeout, and then
-                    // the trials' own writes fail too, which ends the sweep with that error.
+                    // the trials' own writes fail too, which ends the sweep with that error. Any error counts (a
+                    // driver's InvalidOperationException, a TimeoutException): one escaping would fault this task and
+                    // its rethrow at the sweep's end would hide the sweep's own result.
                     Trace.TraceWarning($"Sweep heartbeat failed: {e.Message}");
                 }
             }
@@ -461,6 +466,9 @@ internal abstract class SweepSession
         public bool IsNewBest { get; init; }
 
         public bool Interrupted { get; init; }
+
+        /// <summary>Another worker recovered the trial as stale before this one could finish it; that recovery handled its retry.</summary>
+        public bool IsLost { get; init; }
     }
 
     /// <summary>What a session ends with.</summary>
