@@ -57,12 +57,17 @@ public interface IStudyStorage : IAsyncDisposable
 
     /// <summary>
     /// Sets a free-form attribute of the study itself (a fusion's results, a note), like Optuna's study user attributes;
-    /// a null <paramref name="value"/> removes it.
+    /// a null <paramref name="value"/> removes it. A store written before study attributes existed does not keep them
+    /// and throws <see cref="NotSupportedException"/>.
     /// </summary>
-    Task SetStudyAttributeAsync(string study, string key, string? value, CancellationToken cancellationToken = default);
+    Task SetStudyAttributeAsync(string study, string key, string? value, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(
+            $"The study store {Location} ({GetType().Name}) does not keep study attributes, so '{key}' of study '{study}' cannot be set; "
+            + "implement SetStudyAttributeAsync and GetStudyAttributesAsync, or use the SQLite or PostgreSQL store.");
 
-    /// <summary>The study's own attributes (see <see cref="SetStudyAttributeAsync"/>), ordered by key.</summary>
-    Task<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default);
+    /// <summary>The study's own attributes (see <see cref="SetStudyAttributeAsync"/>), ordered by key; none for a store that does not keep them.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetStudyAttributesAsync(string study, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new SortedDictionary<string, string>(StringComparer.Ordinal));
 
     /// <summary>Moves a running trial to its final state and records <see cref="TrialResult.Attributes"/> with it, in one atomic step.</summary>
     /// <exception cref="TrialStateException">The trial is no longer running, for example because it was recovered as stale.</exception>
