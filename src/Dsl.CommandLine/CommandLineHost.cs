@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Dsl.Reporting;
+using Dsl.Search.Trials;
+using Dsl.Studies;
 using Dsl.Sweeps;
 using Spectre.Console;
 using Dsl.Sweeps.Output;
@@ -24,6 +27,26 @@ internal sealed record CommandLineHost(TextWriter Output, TextWriter Error, IAns
 
     /// <summary>Reports a command that ran and failed: "error: " and the message's first line; returns the failure exit code.</summary>
     public int Fail(string message) => Report(message, SweepCommandLine.FailureExitCode, usage: null);
+
+    /// <summary>
+    /// Ends a sweep command: prints <paramref name="bestLines"/> and the report's files, and returns the interrupted exit
+    /// code after Ctrl-C, success with a best trial, else a failure that says why there is none (<paramref name="missing"/>:
+    /// "model", "trial") and where to look.
+    /// </summary>
+    public async Task<int> EndSweepAsync(
+        IEnumerable<string> bestLines, SweepReportFiles? report, SweepStopReason stopReason, bool hasBest,
+        IStudyStorage storage, string study, IReadOnlyList<TrialRecord> trials, string missing)
+    {
+        foreach (var line in bestLines) await Output.WriteLineAsync(line);
+        if (report is { } files) await Output.WriteLineAsync($"report: {files.Markdown} (and {Path.GetFileName(files.Html)} beside it, for a browser)");
+        await Output.FlushAsync(CancellationToken.None);
+        if (stopReason == SweepStopReason.Cancelled) return SweepCommandLine.InterruptedExitCode;
+        if (hasBest) return 0;
+
+        // A sweep that leaves no best trial has failed at its job, whatever stopped it.
+        var show = storage.IsPersistent ? $" See every trial with: show --storage {storage.Location} --study {study}" : "";
+        return Fail($"the sweep has no best {missing}: {SweepText.NoCompleteTrial(trials)}.{show}");
+    }
 
     /// <summary>Reports invalid arguments of the command <paramref name="parse"/> reached, with where to read its usage; returns the usage exit code.</summary>
     public int UsageError(string message, ParseResult parse) => Report(message, SweepCommandLine.UsageExitCode, CommandPath(parse.CommandResult));

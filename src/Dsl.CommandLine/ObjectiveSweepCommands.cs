@@ -39,13 +39,8 @@ internal sealed class ObjectiveSweepCommands<THp>(ObjectiveDefinition definition
             var report = SweepReport.Observer();
             var result = await ObjectiveSweep.RunAsync(
                 definition, objective, options with { Storage = storage, Observers = [.. options.Observers, report] }, cancellationToken);
-            if (result.HasBest) await host.Output.WriteLineAsync($"best hyperparameters: {Path.Combine(result.OutputDirectory, BestTrialJson.FileName)}");
-            if (report.Files is { } files) await host.Output.WriteLineAsync($"report: {files.Markdown} (and {Path.GetFileName(files.Html)} beside it, for a browser)");
-            await host.Output.FlushAsync(CancellationToken.None);
-            if (result.StopReason == SweepStopReason.Cancelled) return SweepCommandLine.InterruptedExitCode;
-            if (result.HasBest) return 0;
-            var show = storage.IsPersistent ? $" See every trial with: show --storage {storage.Location} --study {result.Study}" : "";
-            return host.Fail($"the sweep has no best trial: {SweepText.NoCompleteTrial(result.Trials)}.{show}");
+            string[] lines = result.HasBest ? [$"best hyperparameters: {Path.Combine(result.OutputDirectory, BestTrialJson.FileName)}"] : [];
+            return await host.EndSweepAsync(lines, report.Files, result.StopReason, result.HasBest, storage, result.Study, result.Trials, "trial");
         }
         catch (Exception e) when (e is ArgumentException or StudyStorageException or IOException or UnauthorizedAccessException)
         {

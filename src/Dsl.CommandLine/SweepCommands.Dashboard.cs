@@ -10,7 +10,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
     private Command DashboardCommand()
     {
         var storage = CommandLineOptions.Storage(
-            $"The study store to show (read-only): a SQLite file or a sqlite:///path URL. Default: {definition.Name}.db in the current directory.", mustExist: true);
+            $"The study store to show (read-only): a SQLite file path, a sqlite:///path URL or a postgresql:// URL. Default: {definition.Name}.db in the current directory.", mustExist: true);
         var port = CommandLineOptions.Integer("--port", "The port to listen on; 0 picks a free one.", 8080, 0);
         port.Validators.Add(result =>
         {

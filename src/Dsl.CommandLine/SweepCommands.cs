@@ -86,15 +86,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDef
                     if (result.TestEvaluation is { } test)
                         lines.Add($"test accuracy of the best model: {SweepText.Value(test.Accuracy)}, loss {SweepText.Value(test.Loss)}, on {test.Count} samples");
                 }
-                if (report.Files is { } files) lines.Add($"report: {files.Markdown} (and {Path.GetFileName(files.Html)} beside it, for a browser)");
-                foreach (var line in lines) await host.Output.WriteLineAsync(line);
-                await host.Output.FlushAsync(CancellationToken.None);
-                if (result.StopReason == SweepStopReason.Cancelled) return SweepCommandLine.InterruptedExitCode;
-                if (result.HasBest) return 0;
-
-                // A sweep that leaves no best model has failed at its job, whatever stopped it.
-                var show = storage.IsPersistent ? $" See every trial with: show --storage {storage.Location} --study {result.Study}" : "";
-                return host.Fail($"the sweep has no best model: {SweepText.NoCompleteTrial(result.Trials)}.{show}");
+                return await host.EndSweepAsync(lines, report.Files, result.StopReason, result.HasBest, storage, result.Study, result.Trials, "model");
             }
             catch (Exception e) when (e is ArgumentException or StudyStorageException or CheckpointException or IOException or UnauthorizedAccessException)
             {
