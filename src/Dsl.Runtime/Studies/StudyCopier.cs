@@ -18,7 +18,7 @@ public sealed record StudyCopy(string Study, int Trials, int CheckpointsCopied, 
 /// </summary>
 /// <remarks>
 /// Works between relational stores (SQLite, PostgreSQL). A trial's checkpoint is a file its <c>checkpoint</c> attribute
-/// names; given an artifact store, the copy takes the files along and points its trials at them, else the copy keeps
+/// names; given an artifact folder, the copy takes the files along and points its trials at them, else the copy keeps
 /// the paths, which then must be reachable wherever the copy is used.
 /// </remarks>
 public static class StudyCopier
