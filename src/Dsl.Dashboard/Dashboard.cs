@@ -63,7 +63,7 @@ public static class Dashboard
         builder.Services.AddRoutingCore();
         var app = builder.Build();
 
-        var context = new DashboardContext(new StudyReader(storage), new ArtifactFiles(ArtifactsRoot(storage, options)), options);
+        var context = new DashboardContext(new StudyReader(storage), new ArtifactFiles(ArtifactsRoot(storage, options), fromCheckpoints: options.ArtifactsRoot is null), options);
         app.Use(async (http, next) =>
         {
             var headers = http.Response.Headers;
@@ -110,7 +110,10 @@ public static class Dashboard
     private static string HostForUrl(string host) =>
         host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? "[" + host + "]" : host;
 
-    /// <summary>Where the studies' output folders are: the option, else <c>runs</c> beside a SQLite file, else in the current directory.</summary>
+    /// <summary>
+    /// Where the studies' output folders are: the option, else <c>runs</c> beside a SQLite file, else in the current
+    /// directory; without the option each study's own checkpoints may say otherwise (see <see cref="ArtifactFiles"/>).
+    /// </summary>
     private static string ArtifactsRoot(IStudyStorage storage, DashboardOptions options)
     {
         if (options.ArtifactsRoot is { } root) return Path.GetFullPath(root);

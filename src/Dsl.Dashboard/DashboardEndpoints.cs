@@ -68,17 +68,17 @@ internal static class DashboardEndpoints
         app.MapGet("/trial", async (HttpRequest request, CancellationToken ct) =>
         {
             if (await TrialAsync(context, request, ct) is not var (study, trial)) return TrialNotFound(request);
-            var body = TrialPage.Body(study.Name, trial, TrialFiles.Read(study.Name, trial, context.Artifacts));
+            var body = TrialPage.Body(study.Name, trial, TrialFiles.Read(study, trial, context.Artifacts));
             return Page(Layout.Page($"Trial {trial.Number}", [(Links.Study(study.Name), study.Name)], body, Links.Revision(study.Name), study.Revision, context.PollMilliseconds));
         });
         app.MapGet("/trial/body", async (HttpRequest request, CancellationToken ct) =>
             await TrialAsync(context, request, ct) is var (study, trial)
-                ? Fragment(TrialPage.Content(study.Name, trial, TrialFiles.Read(study.Name, trial, context.Artifacts)))
+                ? Fragment(TrialPage.Content(study.Name, trial, TrialFiles.Read(study, trial, context.Artifacts)))
                 : TrialNotFound(request));
         app.MapGet("/trial/checkpoint", async (HttpRequest request, CancellationToken ct) =>
         {
             if (await TrialAsync(context, request, ct) is not var (study, trial)) return TrialNotFound(request);
-            if (TrialFiles.Read(study.Name, trial, context.Artifacts).Checkpoint is not { } path)
+            if (TrialFiles.Read(study, trial, context.Artifacts).Checkpoint is not { } path)
                 return Results.NotFound("This trial has no checkpoint inside its study's artifact folder.");
             return Results.File(path, "application/octet-stream", $"{study.Name}-trial-{trial.Number}-{Path.GetFileName(path)}");
         });

@@ -17,7 +17,8 @@ public sealed record DashboardOptions
 
     /// <summary>
     /// The folder that holds each study's output folder (<c>&lt;root&gt;/&lt;study&gt;/trials/&lt;n&gt;/model.pt</c>, as a
-    /// sweep's default <c>runs/&lt;study&gt;</c>); downloads never leave a study's folder. Null: <c>runs</c> beside the
+    /// sweep's default <c>runs/&lt;study&gt;</c>); downloads never leave a study's folder. Null: for each study, the folder
+    /// its trials' recorded checkpoints sit in (<c>&lt;folder&gt;/&lt;study&gt;/trials/…</c>), else <c>runs</c> beside the
     /// SQLite file, else in the current directory.
     /// </summary>
     public string? ArtifactsRoot { get; init; }

@@ -50,20 +50,22 @@ public static class PretrainedWeights
         {
             throw new CheckpointException(path, $"'{path}' is not a PyTorch state dict saved with torch.save: {e.Message}", e);
         }
-        var source = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-        {
-            if (entry.Key is not string name || entry.Value is not Tensor tensor)
-                throw new CheckpointException(path, $"'{path}' holds an entry '{entry.Key}' that is not a named tensor; expected model.state_dict() saved with torch.save.");
-            source[name] = tensor;
-        }
         try
         {
+            var source = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (DictionaryEntry entry in table)
+            {
+                if (entry.Key is not string name || entry.Value is not Tensor tensor)
+                    throw new CheckpointException(path, $"'{path}' holds an entry '{entry.Key}' that is not a named tensor; expected model.state_dict() saved with torch.save.");
+                source[name] = tensor;
+            }
             return Load(model, source, path, mode, keys);
         }
         finally
         {
-            foreach (var tensor in source.Values) tensor.Dispose();
+            // Everything unpickled is ours, including the tensors of a file that turned out not to be a plain state dict.
+            foreach (DictionaryEntry entry in table)
+                if (entry.Value is Tensor tensor) tensor.Dispose();
         }
     }
 
@@ -100,12 +102,19 @@ public static class PretrainedWeights
         keys ??= KeyMap.Identity;
         var target = model.state_dict();
         var mapped = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var mappedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
         foreach (var (name, tensor) in source.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (keys.Map(name) is not { } key) continue;
-            if (target.ContainsKey(key)) mapped[key] = tensor;
-            else unexpected.Add(name == key ? name : $"{name} (as {key})");
+            if (!target.ContainsKey(key)) unexpected.Add(name == key ? name : $"{name} (as {key})");
+            // Two source keys mapped onto one model key: the first (in name order) is kept, the other is reported, never silently lost.
+            else if (mappedFrom.TryGetValue(key, out var first)) unexpected.Add($"{name} (as {key}, already taken from {first})");
+            else
+            {
+                mapped[key] = tensor;
+                mappedFrom[key] = name;
+            }
         }
         var loaded = new List<string>();
         var missing = new List<string>();

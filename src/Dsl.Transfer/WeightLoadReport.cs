@@ -16,7 +16,7 @@ public sealed record WeightLoadReport(
     /// <summary>Whether every model key was loaded from a source that had nothing else: what strict loading requires.</summary>
     public bool IsExact => Missing.Count == 0 && Unexpected.Count == 0 && ShapeMismatched.Count == 0;
 
-    /// <summary>A summary such as "loaded 4 keys; missing: fc2.weight [3, 8]; unexpected: head.weight".</summary>
+    /// <summary>A summary such as "loaded 2 keys; missing from the source: fc2.bias, fc2.weight; not in the model: head.bias, head.weight".</summary>
     public override string ToString()
     {
         var text = new StringBuilder($"loaded {Loaded.Count} keys");

@@ -121,4 +121,35 @@ public sealed class HttpTests
     }
 
     internal static int Rows(string html) => html.Split("class=\"trial-row\"").Length - 1;
+
+    [Fact]
+    public async Task Malformed_confusion_matrices_show_nothing_instead_of_failing_the_page()
+    {
+        var folder = TestStudies.NewFolder("malformed");
+        var runs = Path.Combine(folder, "runs");
+        var checkpoint = TestStudies.WriteCheckpoint(runs, TestStudies.Demo, 0);
+        File.WriteAllText(Dsl.Checkpoints.Checkpoint.MetadataPath(checkpoint),
+            """{"format":"dsl-checkpoint","training":{"history":[{"epoch":1,"validation":{"classes":2,"confusion":[1.5,1,1,1]}}]}}""");
+        var file = Path.Combine(folder, "studies.db");
+        await using (var writer = StudyStorage.Sqlite(file))
+        {
+            await writer.CreateOrOpenStudyAsync(new StudyDefinition(TestStudies.Demo, Search.Trials.StudyDirection.Minimize));
+            foreach (var attributes in new[]
+                     {
+                         new Dictionary<string, string> { ["checkpoint"] = checkpoint },
+                         new Dictionary<string, string> { ["confusion_matrix"] = "[null]" },
+                     })
+            {
+                var number = await TestStudies.AddAsync(writer, TestStudies.Demo, "w", 0);
+                await writer.FinishTrialAsync(TestStudies.Demo, number, TrialResult.Complete(1) with { Attributes = attributes });
+            }
+        }
+        await using var server = await DashboardServer.StartAsync(StudyStorage.Open(file, readOnly: true), folder);
+
+        foreach (var path in new[] { "/trial?s=demo&n=0", "/trial/body?s=demo&n=0", "/trial?s=demo&n=1", "/trial/body?s=demo&n=1" })
+        {
+            var (status, body) = await server.GetAsync(path);
+            Assert.True(status == HttpStatusCode.OK, $"{path}: {status} {body}");
+        }
+    }
 }

@@ -113,4 +113,62 @@ public sealed class SecurityTests
         Assert.Equal("/tmp/runs/fashion", files.StudyFolder("fashion"));
         Assert.Null(files.Resolve("..", "/tmp/secret"));
     }
+
+    [Fact]
+    public async Task The_token_redirect_escapes_query_keys_and_never_leaves_the_site()
+    {
+        await using var server = await DashboardServer.WithSqliteStudiesAsync("redirect", new DashboardOptions { Token = "secret-token-2" });
+
+        using var keys = await server.Client.GetAsync("/study?s=demo&a%26b%3Dc=1&token=secret-token-2");
+        Assert.Equal("/study?s=demo&a%26b%3Dc=1", keys.Headers.Location!.OriginalString);
+
+        // An absolute address, so that the client sends the path "//evil.example/x" rather than reading it as another host.
+        using var other = await server.Client.GetAsync(new Uri(server.Running.Url.GetLeftPart(UriPartial.Authority) + "//evil.example/x?token=secret-token-2"));
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        Assert.Equal("/", other.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Without_an_artifacts_option_a_studys_folder_is_where_its_checkpoints_were_written()
+    {
+        // The sweep ran elsewhere: runs/<study> relative to its own working directory, not beside the store.
+        var folder = TestStudies.NewFolder("derived");
+        var sweepDirectory = Path.Combine(folder, "elsewhere", "runs");
+        var checkpoint = TestStudies.WriteCheckpoint(sweepDirectory, TestStudies.Demo, 0);
+        var outside = Path.Combine(folder, "elsewhere", "secret.pt");
+        File.WriteAllText(outside, "top secret");
+        var file = Path.Combine(folder, "studies.db");
+        await using (var writer = StudyStorage.Sqlite(file))
+        {
+            await writer.CreateOrOpenStudyAsync(new StudyDefinition(TestStudies.Demo, Search.Trials.StudyDirection.Minimize));
+            foreach (var recorded in new[] { checkpoint, outside })
+            {
+                var number = await TestStudies.AddAsync(writer, TestStudies.Demo, "w", 0);
+                await writer.FinishTrialAsync(TestStudies.Demo, number, TrialResult.Complete(1) with { Attributes = new Dictionary<string, string> { ["checkpoint"] = recorded } });
+            }
+        }
+        await using var dashboard = await Dashboard.StartAsync(StudyStorage.Open(file, readOnly: true), new DashboardOptions { Port = 0 });
+        using var client = new HttpClient { BaseAddress = dashboard.Url };
+
+        using var download = await client.GetAsync("/trial/checkpoint?s=demo&n=0");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal([1, 2, 3, 4], await download.Content.ReadAsByteArrayAsync());
+        Assert.Contains("0.91", await client.GetStringAsync("/trial?s=demo&n=0")); // the sidecar's metrics
+        // Confinement holds in the derived folder: a path outside it does not download.
+        using var refused = await client.GetAsync("/trial/checkpoint?s=demo&n=1");
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+    }
+
+    [Fact]
+    public void A_derived_study_folder_must_be_named_for_the_study_and_hold_its_trials()
+    {
+        static Search.Trials.TrialRecord Trial(string checkpoint) => new(0, Search.Trials.TrialState.Complete, new Dictionary<string, object>(), 1,
+            new Dictionary<int, double>()) { Attributes = new Dictionary<string, string> { ["checkpoint"] = checkpoint } };
+        var files = new Security.ArtifactFiles("/tmp/runs", fromCheckpoints: true);
+
+        Assert.Equal("/srv/out/fashion", files.StudyFolder("fashion", [Trial("/srv/out/fashion/trials/3/model.pt")]));
+        Assert.Equal("/tmp/runs/fashion", files.StudyFolder("fashion", [Trial("/etc/other/trials/3/model.pt")]));
+        Assert.Equal("/tmp/runs/fashion", files.StudyFolder("fashion", [Trial("/etc/passwd")]));
+        Assert.Equal("/tmp/runs/fashion", new Security.ArtifactFiles("/tmp/runs").StudyFolder("fashion", [Trial("/srv/out/fashion/trials/3/model.pt")]));
+    }
 }

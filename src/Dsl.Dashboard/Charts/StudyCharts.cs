@@ -23,10 +23,22 @@ internal static class StudyCharts
 
     /// <summary>
     /// What a chart depends on: the study's revision, except for importance, which only complete trials change and which
-    /// costs the most (a forest per estimate), so a running sweep's epochs do not recompute it on every poll.
+    /// costs the most (a forest per estimate), so a running sweep's epochs do not recompute it on every poll. Its key
+    /// hashes the complete trials' numbers and values, so a store whose count stays while its trials change still recomputes.
     /// </summary>
     public static string CacheKey(StudySnapshot study, string kind) =>
-        kind == "importance" ? "complete:" + study.Ranked.Count.ToString(CultureInfo.InvariantCulture) : study.Revision;
+        kind == "importance" ? ImportanceKey(study) : study.Revision;
+
+    private static string ImportanceKey(StudySnapshot study)
+    {
+        var hash = new HashCode();
+        foreach (var trial in study.Ranked)
+        {
+            hash.Add(trial.Number);
+            hash.Add(trial.Value);
+        }
+        return "complete:" + study.Ranked.Count.ToString(CultureInfo.InvariantCulture) + ":" + hash.ToHashCode().ToString(CultureInfo.InvariantCulture);
+    }
 
     public static string Render(StudySnapshot study, string kind) => kind switch
     {

@@ -19,13 +19,14 @@ internal sealed record TrialFiles(
     /// <summary>The trial attribute a tool may set to a confusion matrix as JSON rows (<c>[[…],[…]]</c>).</summary>
     public const string ConfusionAttribute = "confusion_matrix";
 
-    public static TrialFiles Read(string study, TrialRecord trial, ArtifactFiles artifacts)
+    public static TrialFiles Read(StudySnapshot study, TrialRecord trial, ArtifactFiles artifacts)
     {
-        var checkpoint = artifacts.Resolve(study, trial.Attributes.GetValueOrDefault(SweepAttributeKeys.Checkpoint));
+        var folder = artifacts.StudyFolder(study.Name, study.Trials);
+        var checkpoint = ArtifactFiles.ResolveIn(folder, trial.Attributes.GetValueOrDefault(SweepAttributeKeys.Checkpoint));
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var epochs = new List<IReadOnlyDictionary<string, double>>();
         var confusion = trial.Attributes.TryGetValue(ConfusionAttribute, out var text) ? Rows(text) : null;
-        if (checkpoint is not null && artifacts.Resolve(study, checkpoint + ".json") is { } sidecar)
+        if (checkpoint is not null && ArtifactFiles.ResolveIn(folder, global::Dsl.Checkpoints.Checkpoint.MetadataPath(checkpoint)) is { } sidecar)
         {
             try
             {
@@ -66,7 +67,13 @@ internal sealed record TrialFiles(
     {
         if (!validation.TryGetProperty("classes", out var c) || !c.TryGetInt32(out var classes) || classes <= 0) return null;
         if (!validation.TryGetProperty("confusion", out var counts) || counts.ValueKind != JsonValueKind.Array || counts.GetArrayLength() != classes * classes) return null;
-        var flat = counts.EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        var flat = new long[counts.GetArrayLength()];
+        var i = 0;
+        foreach (var count in counts.EnumerateArray())
+        {
+            // A count that is not a whole number (1.5, "3", null) makes the matrix malformed: show none rather than fail the page.
+            if (count.ValueKind != JsonValueKind.Number || !count.TryGetInt64(out flat[i++])) return null;
+        }
         return Enumerable.Range(0, classes).Select(r => flat[(r * classes)..((r + 1) * classes)]).ToArray();
     }
 
@@ -75,7 +82,7 @@ internal sealed record TrialFiles(
         try
         {
             var rows = JsonSerializer.Deserialize<long[][]>(text);
-            return rows is { Length: > 0 } && rows.All(r => r.Length == rows.Length) ? rows : null;
+            return rows is { Length: > 0 } && rows.All(r => r is not null && r.Length == rows.Length) ? rows : null;
         }
         catch (JsonException)
         {

@@ -65,9 +65,11 @@ internal sealed record TrialQuery(
         if (Parameter is { } name && (Min is not null || Max is not null || Match is not null))
             trials = trials.Where(t => t.Parameters.TryGetValue(name, out var v) && Passes(v));
         var key = SortKey(study);
+        // Missing values go last whichever way the key runs: a descending comparer alone would put them first.
+        var withValuesFirst = trials.OrderBy(t => key(t) is null);
         var sorted = Descending
-            ? trials.OrderByDescending(key, SortValueComparer.Instance).ThenByDescending(t => t.Number)
-            : trials.OrderBy(key, SortValueComparer.Instance).ThenBy(t => t.Number);
+            ? withValuesFirst.ThenByDescending(key, SortValueComparer.Instance).ThenByDescending(t => t.Number)
+            : withValuesFirst.ThenBy(key, SortValueComparer.Instance).ThenBy(t => t.Number);
         return sorted.ToList();
     }
 
@@ -83,7 +85,6 @@ internal sealed record TrialQuery(
     {
         "number" => t => t.Number,
         "state" => t => t.State.ToString(),
-        // Missing values sort last whichever way: the comparer puts null after everything.
         "value" => t => t.Value,
         "duration" => t => t.FinishedAt - t.StartedAt is { } d ? d.TotalSeconds : null,
         "started" => t => t.StartedAt,
@@ -100,14 +101,14 @@ internal sealed record TrialQuery(
     private static int? Integer(Microsoft.Extensions.Primitives.StringValues value) =>
         int.TryParse(value.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) ? x : null;
 
-    /// <summary>Orders numbers as numbers, everything else as invariant text, and null last.</summary>
+    /// <summary>Orders numbers as numbers, everything else as invariant text; nulls are sorted apart before it runs.</summary>
     private sealed class SortValueComparer : IComparer<object?>
     {
         public static readonly SortValueComparer Instance = new();
 
         public int Compare(object? x, object? y)
         {
-            if (x is null || y is null) return x is null ? (y is null ? 0 : 1) : -1;
+            if (x is null || y is null) return x is null ? (y is null ? 0 : 1) : -1; // unreachable from Apply; kept total
             if (Format.AsNumber(x) is { } a && Format.AsNumber(y) is { } b) return a.CompareTo(b);
             if (x is DateTimeOffset dx && y is DateTimeOffset dy) return dx.CompareTo(dy);
             return string.CompareOrdinal(Format.Value(x), Format.Value(y));

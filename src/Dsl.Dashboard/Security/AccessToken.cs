@@ -37,8 +37,12 @@ internal sealed class AccessToken(string token)
                 Path = "/",
             });
             // Drop the token from the address bar and from the history.
-            var rest = context.Request.Query.Where(p => p.Key != "token").Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value.ToString()));
-            var location = context.Request.PathBase + context.Request.Path + (rest.Any() ? "?" + string.Join("&", rest) : "");
+            var rest = context.Request.Query.Where(p => p.Key != "token")
+                .Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value.ToString()));
+            var path = (context.Request.PathBase + context.Request.Path).ToString();
+            // "//host/…" (or "/\\host") in a Location header is another site: the token must not turn into an open redirect.
+            if (path.Length == 0 || path.StartsWith("//", StringComparison.Ordinal) || path.StartsWith("/\\", StringComparison.Ordinal)) path = "/";
+            var location = path + (rest.Any() ? "?" + string.Join("&", rest) : "");
             context.Response.Redirect(location);
             return;
         }

@@ -1,3 +1,6 @@
+using Dsl.Search.Trials;
+using Dsl.Sweeps;
+
 namespace Dsl.Dashboard.Security;
 
 /// <summary>
@@ -5,24 +8,49 @@ namespace Dsl.Dashboard.Security;
 /// (<c>&lt;root&gt;/&lt;study&gt;</c>): a recorded path such as <c>../../etc/passwd</c>, an absolute path elsewhere, or a
 /// symbolic link that leads out.
 /// </summary>
-internal sealed class ArtifactFiles(string root)
+/// <param name="root">The folder that holds each study's folder.</param>
+/// <param name="fromCheckpoints">
+/// Whether a study's root is rather the folder its trials' recorded checkpoints say: a sweep writes
+/// <c>runs/&lt;study&gt;/trials/&lt;n&gt;/model.pt</c> relative to its own working directory, which need not be beside
+/// the store. <paramref name="root"/> stays the fallback for a study whose trials record no such path.
+/// </param>
+internal sealed class ArtifactFiles(string root, bool fromCheckpoints = false)
 {
-    /// <summary>The folder that holds each study's folder.</summary>
+    /// <summary>The folder that holds each study's folder, unless derived from the study's checkpoints.</summary>
     public string Root { get; } = Path.GetFullPath(root);
 
-    /// <summary>The study's own folder, or null when its name would put it outside <see cref="Root"/> (<c>..</c>, separators).</summary>
+    /// <summary>The study's own folder under <see cref="Root"/>, or null when its name would put it outside (<c>..</c>, separators).</summary>
     public string? StudyFolder(string study)
     {
-        if (study.Length == 0 || study is "." or ".." || study.IndexOfAny(['/', '\\', '\0']) >= 0) return null;
+        if (!IsFolderName(study)) return null;
         var folder = Path.GetFullPath(Path.Combine(Root, study));
         return Inside(folder, Root) ? folder : null;
     }
 
+    /// <summary>
+    /// The study's own folder: with checkpoint derivation on, the <c>&lt;study&gt;</c> folder most of its trials'
+    /// checkpoints sit in (as <c>&lt;study&gt;/trials/&lt;n&gt;/…</c>), else <see cref="StudyFolder(string)"/>.
+    /// </summary>
+    public string? StudyFolder(string study, IEnumerable<TrialRecord> trials)
+    {
+        if (!fromCheckpoints || !IsFolderName(study)) return StudyFolder(study);
+        var derived = trials
+            .Select(t => t.Attributes.GetValueOrDefault(SweepAttributeKeys.Checkpoint) is { } path ? RecordedStudyFolder(study, path) : null)
+            .OfType<string>()
+            .GroupBy(f => f, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .FirstOrDefault()?.Key;
+        return derived ?? StudyFolder(study);
+    }
+
     /// <summary>The existing file <paramref name="recorded"/> names (relative paths count from the current directory, as a sweep wrote them), or null when it is missing or outside the study's folder.</summary>
-    public string? Resolve(string study, string? recorded)
+    public string? Resolve(string study, string? recorded) => ResolveIn(StudyFolder(study), recorded);
+
+    /// <summary>As <see cref="Resolve(string, string?)"/>, in a study folder from <see cref="StudyFolder(string, IEnumerable{TrialRecord})"/> (null: nothing resolves).</summary>
+    public static string? ResolveIn(string? folder, string? recorded)
     {
         if (string.IsNullOrWhiteSpace(recorded) || recorded.Contains('\0')) return null;
-        if (StudyFolder(study) is not { } folder) return null;
+        if (folder is null) return null;
         string path;
         try
         {
@@ -37,6 +65,27 @@ internal sealed class ArtifactFiles(string root)
         var real = RealPath(path);
         var realFolder = RealPath(folder) ?? folder;
         return real is not null && Inside(real, realFolder) ? real : null;
+    }
+
+    private static bool IsFolderName(string study) =>
+        study.Length != 0 && study is not ("." or "..") && study.IndexOfAny(['/', '\\', '\0']) < 0;
+
+    /// <summary>The <c>&lt;study&gt;</c> folder of a checkpoint recorded at <c>&lt;study&gt;/trials/&lt;n&gt;/&lt;file&gt;</c>, or null for any other path.</summary>
+    private static string? RecordedStudyFolder(string study, string recorded)
+    {
+        if (recorded.Contains('\0')) return null;
+        try
+        {
+            var trialFolder = Path.GetDirectoryName(Path.GetFullPath(recorded));
+            var trials = trialFolder is null ? null : Path.GetDirectoryName(trialFolder);
+            if (trials is null || Path.GetFileName(trials) != "trials") return null;
+            var folder = Path.GetDirectoryName(trials);
+            return folder is not null && Path.GetFileName(folder) == study ? folder : null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return null;
+        }
     }
 
     private static bool Inside(string path, string folder)

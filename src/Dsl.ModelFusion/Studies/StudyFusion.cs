@@ -51,12 +51,19 @@ public static class StudyFusion
                 };
                 step.Advance();
             }
-            var fused = study.Score($"ensemble ({name})", members.SelectMany(m => m.Trials).ToList(), ensemble.Module, null, members.Count, cancellationToken);
+            // Weighted and stacking ensembles are fitted on the validation data, so their score there is in sample;
+            // stacking's cross-fitted accuracy is the out-of-fold one, and the one the table shows when there is one.
+            var crossFitted = ensemble.Validation is { CrossFitted: true } fitted ? fitted : null;
+            var inSample = method != EnsembleMethod.Uniform && crossFitted is null;
+            var fused = study.Score($"ensemble ({name})", members.SelectMany(m => m.Trials).ToList(), ensemble.Module,
+                crossFitted?.Accuracy, members.Count, cancellationToken) with { ValidationInSample = inSample };
 
             var notes = new List<string>();
-            if (ensemble.Validation is { CrossFitted: true } fitted)
-                notes.Add($"cross-fitted validation accuracy of the ensemble: {SweepText.Value(fitted.Accuracy)} ({fitted.Folds} folds; " +
-                          "the table's is measured on the validation data the meta-learner was fitted on)");
+            if (crossFitted is not null)
+                notes.Add($"the ensemble's validation accuracy is cross-fitted: {SweepText.Value(crossFitted.Accuracy)} ({crossFitted.Folds} folds; " +
+                          "each prediction from a meta-learner that did not see that sample)");
+            if (inSample && data.Test is null)
+                notes.Add("no test set: the ensemble's validation accuracy was measured on the validation data its weights were fitted on, so it is optimistic");
             notes.Add("member weights: " + string.Join(", ", members.Select((m, i) =>
                 $"{m.Name} {ensemble.Weights[i].ToString("0.###", CultureInfo.InvariantCulture)}")));
             var path = Path.Combine(study.Folder, $"ensemble-{name}");
@@ -117,10 +124,13 @@ public static class StudyFusion
             {
                 var kept = report.Kept.Select(k => members[k]).ToList();
                 var fused = study.Score(fineTune ? "fine-tuned soup" : "greedy soup", kept.SelectMany(m => m.Trials).Distinct().ToList(),
-                    soup, report.Accuracy, 1, cancellationToken);
+                    soup, report.Accuracy, 1, cancellationToken) with { ValidationInSample = true };
                 var notes = report.Steps.Select(s =>
                     $"soup step: {members[s.Member].Name} (validation accuracy {SweepText.Value(s.MemberAccuracy)}): " +
                     $"soup with it {SweepText.Value(s.CandidateAccuracy)}, {(s.Kept ? "kept" : "left out")}").ToList();
+                // The greedy steps keep what scores best on the validation data, so the soup's score there is in sample.
+                if (data.Test is null)
+                    notes.Add("no test set: the soup's validation accuracy was measured on the validation data its ingredients were chosen by, so it is optimistic");
                 var method = fineTune ? "fine-tuned-soup" : "soup";
                 var path = Path.Combine(study.Folder, method + ".pt");
                 Directory.CreateDirectory(study.Folder);

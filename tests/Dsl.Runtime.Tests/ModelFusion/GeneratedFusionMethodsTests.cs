@@ -45,6 +45,16 @@ public sealed class GeneratedFusionMethodsTests : IDisposable
             var validation = new Trainer(new TrainingOptions()).Evaluate((nn.Module<Tensor, Tensor>)ensemble.Model.Module, data.Validation);
             Assert.Equal(validation.Accuracy, ensemble.Record.Fusion.ValidationAccuracy, 9);
             Assert.True(Directory.Exists(Path.Combine(folder.Path, "fusion", "ensemble-weighted")));
+            // Its weights were fitted on that validation data.
+            Assert.True(ensemble.Record.Fusion.ValidationInSample);
+        }
+
+        using (var stacking = await FixedWidthSweep.EnsembleTopAsync(storage, 3, EnsembleMethod.Stacking, data))
+        {
+            // The table shows the cross-fitted accuracy, not the in-sample one of the meta-learner's own fit.
+            Assert.True(stacking.Model.Validation!.CrossFitted);
+            Assert.Equal(stacking.Model.Validation.Accuracy, stacking.Record.Fusion.ValidationAccuracy, 9);
+            Assert.False(stacking.Record.Fusion.ValidationInSample);
         }
 
         using (var soup = await FixedWidthSweep.SoupTopAsync(storage, 1, fineTune: 2, data,
@@ -57,9 +67,10 @@ public sealed class GeneratedFusionMethodsTests : IDisposable
             Assert.True(soup.Record.Fusion.ValidationAccuracy >= soup.Soup!.Steps[0].SoupAccuracy);
             var validation = new Trainer(new TrainingOptions()).Evaluate(model, data.Validation);
             Assert.Equal(validation.Accuracy, soup.Record.Fusion.ValidationAccuracy, 9);
+            Assert.True(soup.Record.Fusion.ValidationInSample);
         }
 
         var records = FusionRecord.FromAttributes(await storage.GetStudyAttributesAsync(FixedWidthSweep.Definition.Name));
-        Assert.Equal(["ensemble-weighted", "fine-tuned-soup"], records.Select(r => r.Method));
+        Assert.Equal(["ensemble-stacking", "ensemble-weighted", "fine-tuned-soup"], records.Select(r => r.Method));
     }
 }

@@ -142,6 +142,41 @@ public sealed class PretrainedWeightsTests : IDisposable
         Assert.Contains("is not a PyTorch state dict saved with torch.save", error.Message);
     }
 
+    [PyTorchFact]
+    public void A_pickle_that_is_not_a_plain_state_dict_is_named_and_its_tensors_are_freed()
+    {
+        var (code, output) = DebianPyTorch.Run("""
+            import torch
+            torch.save({"a": torch.zeros(3), "b": torch.ones(2), "c": torch.ones(4), "epoch": 5}, "mixed.pt")
+            """, folder.Path);
+        Assert.True(code == 0, output);
+        using var model = new TinyNet(TinyNet.Hyperparameters.Default);
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        var error = Assert.Throws<CheckpointException>(() => PretrainedWeights.LoadPyTorch(model, folder.File("mixed.pt")));
+
+        Assert.Contains("holds an entry 'epoch' that is not a named tensor", error.Message);
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Two_source_keys_mapped_onto_one_model_key_are_reported_not_overwritten()
+    {
+        var (pretrained, path) = SavedTinyNet();
+        using var _ = pretrained;
+        using var model = new TinyNet(TinyNet.Hyperparameters.Default);
+        var collide = new KeyMap(new Dictionary<string, string> { ["fc2"] = "fc1" });
+
+        var strict = Assert.Throws<WeightLoadException>(() => PretrainedWeights.LoadCheckpoint(model, path, keys: collide));
+        Assert.Contains("fc2.weight (as fc1.weight, already taken from fc1.weight)", strict.Message);
+
+        var report = PretrainedWeights.LoadCheckpoint(model, path, WeightLoading.Lenient, collide);
+        Assert.Equal(["fc2.bias (as fc1.bias, already taken from fc1.bias)", "fc2.weight (as fc1.weight, already taken from fc1.weight)"],
+            report.Unexpected.Order());
+        Assert.Equal(["fc1.bias", "fc1.weight"], report.Loaded.Order());
+        Assert.Equal(0, Difference(model, pretrained, "fc1.weight"));
+    }
+
     /// <summary>A seeded TinyNet and the checkpoint it was saved to.</summary>
     private (TinyNet Model, string Path) SavedTinyNet()
     {

@@ -81,8 +81,12 @@ public sealed record FusionRecord(string Method, IReadOnlyList<FusionScore> Memb
         var verb = difference > 0 ? $"beat the best single model ({single.Name}, {Accuracy(single).ToString("F4", c)}) by {difference.ToString("F4", c)}"
             : difference == 0 ? $"tied with the best single model ({single.Name}, {Accuracy(single).ToString("F4", c)})"
             : $"did not beat the best single model ({single.Name}, {Accuracy(single).ToString("F4", c)}): it is {(-difference).ToString("F4", c)} behind";
-        return $"The best fusion, {best.Fusion.Name}, reached {set} accuracy {Accuracy(best.Fusion).ToString("F4", c)} and {verb}, " +
-               $"at {best.Fusion.InferenceCost.ToString("0.#", c)}x one model's inference cost.";
+        var verdict = $"The best fusion, {best.Fusion.Name}, reached {set} accuracy {Accuracy(best.Fusion).ToString("F4", c)} and {verb}, " +
+                      $"at {best.Fusion.InferenceCost.ToString("0.#", c)}x one model's inference cost.";
+        // Without a test set the comparison is only fair when the fusion's number is out of sample.
+        return !onTest && best.Fusion.ValidationInSample
+            ? verdict + $" With no test set, {best.Fusion.Name}'s accuracy was measured on the validation data it was fitted on or chosen by, so it is optimistic."
+            : verdict;
     }
 
     /// <summary>Every readable fusion record among a study's attributes, ordered by key.</summary>

@@ -10,4 +10,10 @@ public sealed record FusionScore(string Name, IReadOnlyList<int> Trials, double 
 {
     /// <summary>Whether the model is a variant fine-tuned from a trial for a soup, rather than a trial's own model or a fusion.</summary>
     public bool FineTuned { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="ValidationAccuracy"/> was measured on the validation data the fusion was fitted on or chosen by
+    /// (a weighted ensemble's weights, a soup's greedy choices), so it flatters the fusion; false for a cross-fitted score.
+    /// </summary>
+    public bool ValidationInSample { get; init; }
 }
