@@ -40,19 +40,26 @@ public sealed class CompressionBenchmark : IBenchmark
     {
         var smoke = args.Contains("--smoke");
         var only = Text(args, "--only");
+        if (only is not (null or "prune" or "transfer"))
+            throw new ArgumentException($"compression: --only expects prune or transfer, but got '{only}'.");
+        // Every argument is read before the data loads, so a bad one fails at once.
+        var epochs = Number(args, "--epochs", smoke ? 1 : 6);
+        var finetuneEpochs = Number(args, "--finetune-epochs", smoke ? 2 : 4);
+        var pretrainEpochs = Number(args, "--pretrain-epochs", smoke ? 1 : 4);
+        var transferEpochs = Number(args, "--transfer-epochs", smoke ? 1 : 5);
         var dataset = FashionMnist.Load(Text(args, "--data") ?? (smoke ? FashionMnist.EmbeddedKeyword : null));
         // The smoke scale checks the wiring, not the figures: a shared machine runs it in a minute or two.
         if (smoke) dataset = dataset with { Train = dataset.Train.Take(1200), Test = dataset.Test.Take(400) };
         Console.Error.WriteLine($"compression: data {dataset.Source}{(smoke ? " (smoke scale)" : "")}");
 
         if (only is null or "prune")
-            foreach (var result in Pruning(dataset, Number(args, "--epochs", smoke ? 1 : 6), Number(args, "--finetune-epochs", smoke ? 2 : 4)))
+            foreach (var result in Pruning(dataset, epochs, finetuneEpochs))
                 yield return result;
 
         if (only is null or "transfer")
         {
             var outcome = TransferExperiment.Run(
-                dataset, Number(args, "--pretrain-epochs", smoke ? 1 : 4), Number(args, "--transfer-epochs", smoke ? 1 : 5), 0.1, seed: 0, Console.Error);
+                dataset, pretrainEpochs, transferEpochs, 0.1, seed: 0, Console.Error);
             yield return new BenchResult("transfer_accuracy", outcome.TransferAccuracy, outcome.ScratchAccuracy, "test accuracy on classes 5-9; peer = scratch");
             yield return new BenchResult("transfer_accuracy_gain", outcome.Gain, null, "transfer - scratch accuracy (target > 0.02)");
         }
@@ -107,12 +114,18 @@ public sealed class CompressionBenchmark : IBenchmark
         }
     }
 
+    /// <summary>The value after <paramref name="name"/>, null when the option is absent; an option without a value is an error.</summary>
     private static string? Text(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        if (index < 0) return null;
+        return index + 1 < args.Length ? args[index + 1] : throw new ArgumentException($"compression: {name} expects a value, but none was given.");
     }
 
-    private static int Number(string[] args, string name, int fallback) =>
-        Text(args, name) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    private static int Number(string[] args, string name, int fallback) => Text(args, name) switch
+    {
+        null => fallback,
+        var text when int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > 0 => value,
+        var text => throw new ArgumentException($"compression: {name} expects a whole number of at least 1, but got '{text}'."),
+    };
 }

@@ -76,7 +76,12 @@ internal static class WorkersWorker
                 OutputDirectory = Path.Combine(Path.GetTempPath(), "dsl-bench-workers", study, worker),
                 Progress = SweepProgress.None,
             }, stop.Token).GetAwaiter().GetResult();
-            return result.StopReason == SweepStopReason.Cancelled ? 130 : 0;
+            return result.StopReason switch
+            {
+                SweepStopReason.Cancelled => 130,
+                SweepStopReason.Failed => 1,
+                _ => 0,
+            };
         }
         finally
         {

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Dsl.Checkpoints;
 using Dsl.CommandLine;
 using Dsl.Datasets;
 using Dsl.Training;
@@ -16,6 +18,13 @@ internal static class TransferCommand
         var pretrainEpochs = CommandLineOptions.Integer("--pretrain-epochs", "Epochs on classes 0-4.", 2, 1);
         var epochs = CommandLineOptions.Integer("--epochs", "Epochs of the transfer and of the scratch run.", 3, 1);
         var fraction = CommandLineOptions.PositiveNumber("--fraction", "Share of classes 5-9's training images, at most 1.", 0.1);
+        // A share above 1 is a usage error (exit 2), not a failure of the run.
+        fraction.Validators.Add(result =>
+        {
+            // Read the token itself: a value the option's parser refused has its own error, and reading it would throw.
+            if (result.Tokens is [{ Value: var text }] && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 1)
+                result.AddError($"--fraction expects a share in (0, 1], but got '{text}'.");
+        });
         var seed = CommandLineOptions.Integer("--seed", "Seed for the subset, the weights and shuffling.", 0, 0);
         var data = DataOption.Create();
         command.Options.Add(pretrainEpochs);
@@ -31,10 +40,11 @@ internal static class TransferCommand
                 app.Output.WriteLine($"data: {dataset.Source}");
                 var outcome = TransferExperiment.Run(
                     dataset, parse.GetValue(pretrainEpochs), parse.GetValue(epochs), parse.GetValue(fraction), parse.GetValue(seed), app.Output);
-                app.Output.WriteLine($"transfer gain {outcome.Gain:+0.0000;-0.0000} (transfer {outcome.TransferAccuracy:F4}, scratch {outcome.ScratchAccuracy:F4})");
+                app.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"transfer gain {outcome.Gain:+0.0000;-0.0000} (transfer {outcome.TransferAccuracy:F4}, scratch {outcome.ScratchAccuracy:F4})"));
                 return 0;
             }
-            catch (Exception e) when (e is DatasetException or ArgumentException or TrainingDivergedException)
+            catch (Exception e) when (e is DatasetException or ArgumentException or TrainingDivergedException or CheckpointException or IOException)
             {
                 return app.Fail(e.Message);
             }

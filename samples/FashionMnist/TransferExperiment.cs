@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dsl.Checkpoints;
 using Dsl.Datasets;
 using Dsl.Training;
@@ -61,7 +62,7 @@ public static class TransferExperiment
                 pretrainAccuracy = trainer.Evaluate(pretrained, sourceTest).Accuracy;
                 Checkpoint.Save(pretrained, checkpoint);
             }
-            log.WriteLine($"pretrained on classes 0-4 ({source.Count} images, {pretrainEpochs} epochs): test accuracy {pretrainAccuracy:F4}");
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pretrained on classes 0-4 ({source.Count} images, {pretrainEpochs} epochs): test accuracy {pretrainAccuracy:F4}"));
 
             var options = new TrainingOptions { Epochs = epochs, Seed = seed + 1, Schedule = LearningRateSchedule.Cosine() };
             // Both runs start from the same fresh weights; the transfer then overwrites all but the head with the pretrained ones.
@@ -74,7 +75,7 @@ public static class TransferExperiment
                 trainer.Fit(transferred, target).EnsureNotDiverged();
                 transferAccuracy = trainer.Evaluate(transferred, targetTest).Accuracy;
             }
-            log.WriteLine($"transfer to classes 5-9 ({target.Count} images, {epochs} epochs, {load}): test accuracy {transferAccuracy:F4}");
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transfer to classes 5-9 ({target.Count} images, {epochs} epochs, {load}): test accuracy {transferAccuracy:F4}"));
 
             double scratchAccuracy;
             using (var scratch = Trainer.CreateModel<FashionCnn, FashionCnn.Hyperparameters>(FashionCnn.Hyperparameters.Default, seed + 1))
@@ -83,7 +84,7 @@ public static class TransferExperiment
                 trainer.Fit(scratch, target).EnsureNotDiverged();
                 scratchAccuracy = trainer.Evaluate(scratch, targetTest).Accuracy;
             }
-            log.WriteLine($"scratch on classes 5-9 ({target.Count} images, {epochs} epochs): test accuracy {scratchAccuracy:F4}");
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scratch on classes 5-9 ({target.Count} images, {epochs} epochs): test accuracy {scratchAccuracy:F4}"));
             return new TransferOutcome(pretrainAccuracy, transferAccuracy, scratchAccuracy, targetImages.Count, load);
         }
         finally

@@ -150,8 +150,8 @@ internal static class HtmlReport
                 var fused = ReferenceEquals(score, fusion.Fusion);
                 page.Append(fused ? "<tr class=\"total\"><td><strong>" : "<tr><td>").Append(Text(score.Name)).Append(fused ? "</strong></td><td>" : "</td><td>")
                     .Append(Text(string.Join(", ", score.Trials.Select(Integer)))).Append("</td>");
-                NumberCell(page, score.ValidationAccuracy);
-                if (test) NumberCell(page, score.TestAccuracy);
+                AccuracyCell(page, score.ValidationAccuracy);
+                if (test) AccuracyCell(page, score.TestAccuracy);
                 page.Append("<td class=\"num\">").Append(score.InferenceCost.ToString("0.0", CultureInfo.InvariantCulture)).AppendLine("x</td></tr>");
             }
             page.AppendLine("</tbody></table>");
@@ -298,6 +298,11 @@ internal static class HtmlReport
             }
         }
     }
+
+    /// <summary>A fusion table's accuracy, formatted as the Markdown page formats it.</summary>
+    private static void AccuracyCell(StringBuilder page, double? value) =>
+        page.Append("<td class=\"num\" data-sort=\"").Append(value is { } v && !double.IsNaN(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "")
+            .Append("\">").Append(Text(ReportData.Accuracy(value))).Append("</td>");
 
     private static void NumberCell(StringBuilder page, double? value)
     {

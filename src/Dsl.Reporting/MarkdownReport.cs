@@ -124,8 +124,8 @@ internal static class MarkdownReport
                 var name = ReferenceEquals(score, fusion.Fusion) ? $"**{Cell(score.Name)}**" : Cell(score.Name);
                 page.Append("| ").Append(name)
                     .Append(" | ").Append(string.Join(", ", score.Trials.Select(t => t.ToString(CultureInfo.InvariantCulture))))
-                    .Append(" | ").Append(Accuracy(score.ValidationAccuracy)).Append(" |");
-                if (test) page.Append(' ').Append(score.TestAccuracy is { } t ? Accuracy(t) : "—").Append(" |");
+                    .Append(" | ").Append(ReportData.Accuracy(score.ValidationAccuracy)).Append(" |");
+                if (test) page.Append(' ').Append(ReportData.Accuracy(score.TestAccuracy)).Append(" |");
                 page.Append(' ').Append(score.InferenceCost.ToString("0.0", CultureInfo.InvariantCulture)).AppendLine("x |");
             }
             page.AppendLine();
@@ -134,8 +134,6 @@ internal static class MarkdownReport
             if (fusion.Notes.Count > 0) page.AppendLine();
         }
     }
-
-    private static string Accuracy(double accuracy) => accuracy.ToString("F4", CultureInfo.InvariantCulture);
 
     private static void Importance(StringBuilder page, IReadOnlyList<ParameterImportanceScore> scores, string basis, string metric, string? image)
     {

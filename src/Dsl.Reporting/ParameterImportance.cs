@@ -45,14 +45,14 @@ public static class ParameterImportance
         return Estimate(data, out _, out _);
     }
 
+    /// <summary>Where <c>basis</c> names the metric; each page puts the name there formatted as its code.</summary>
+    internal const string MetricSlot = "{metric}";
+
     /// <summary>The scores for a report, with the reason when there are none and a description of the values they explain.</summary>
     /// <remarks>
     /// With fewer than two complete trials, as aggressive pruning leaves, the scores explain each trial's value at the
     /// last step that every complete and pruned trial reported (the first rung), so a pruned sweep still has them.
     /// </remarks>
-    /// <summary>Where <c>basis</c> names the metric; each page puts the name there formatted as its code.</summary>
-    internal const string MetricSlot = "{metric}";
-
     internal static IReadOnlyList<ParameterImportanceScore> Estimate(ReportData data, out string? whyNot, out string basis)
     {
         whyNot = null;

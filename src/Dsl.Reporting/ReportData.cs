@@ -136,6 +136,14 @@ internal sealed class ReportData
             : x.ToString("G6", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>An accuracy as every page's fusion tables show it: four decimals, "—" when there is none.</summary>
+    public static string Accuracy(double? accuracy) => accuracy switch
+    {
+        null => "—",
+        { } a when double.IsNaN(a) => "NaN",
+        { } a => a.ToString("F4", CultureInfo.InvariantCulture),
+    };
+
     /// <summary>The first line of an error, shortened to fit a list or a table cell.</summary>
     public static string FirstLine(string text)
     {

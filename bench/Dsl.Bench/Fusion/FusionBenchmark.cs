@@ -13,7 +13,7 @@ namespace Dsl.Bench.Fusion;
 /// </summary>
 /// <remarks>
 /// `bench/run fusion [--smoke] [--trials 6] [--epochs 10] [--top 5] [--swa-epochs 3] [--budget-minutes 45] [--jobs 1]
-/// [--data DIR|embedded] [--output DIR]`; the recipe and why are in bench/RESULTS.md's Fusion section. Every fusion is fitted
+/// [--fine-tune N] [--fine-tune-epochs N] [--data DIR|embedded] [--output DIR]`; the recipe and why are in bench/RESULTS.md's Fusion section. Every fusion is fitted
 /// and judged on the sweep's validation split (10% of the training set, stratified, seed 0); the test set only measures.
 /// Progress goes to stderr, results to stdout.
 /// </remarks>

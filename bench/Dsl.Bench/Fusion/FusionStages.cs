@@ -129,15 +129,34 @@ internal static class FusionStages
     /// </summary>
     public static (EnsembleModel Ensemble, double Validation) Ensemble(EnsembleMethod method, IReadOnlyList<TrialRecord> members, SweepData data)
     {
-        var models = members.Select(t => (nn.Module<Tensor, Tensor>)Load(t)).ToList();
-        var ensemble = method switch
+        var models = new List<nn.Module<Tensor, Tensor>>();
+        EnsembleModel ensemble;
+        try
         {
-            EnsembleMethod.Uniform => ModelFusion.Ensembles.Ensemble.Uniform(models),
-            EnsembleMethod.Weighted => ModelFusion.Ensembles.Ensemble.FitWeighted(models, data.Validation),
-            _ => ModelFusion.Ensembles.Ensemble.FitStacking(models, data.Validation),
-        };
-        var validation = ensemble.Validation is { CrossFitted: true } fitted ? fitted.Accuracy : Evaluator.Evaluate(ensemble, data.Validation).Accuracy;
-        return (ensemble, validation);
+            foreach (var member in members) models.Add(Load(member));
+            ensemble = method switch
+            {
+                EnsembleMethod.Uniform => ModelFusion.Ensembles.Ensemble.Uniform(models),
+                EnsembleMethod.Weighted => ModelFusion.Ensembles.Ensemble.FitWeighted(models, data.Validation),
+                _ => ModelFusion.Ensembles.Ensemble.FitStacking(models, data.Validation),
+            };
+        }
+        catch
+        {
+            // Until the ensemble exists the loaded models are ours: a failed load or fit must not leak them.
+            foreach (var model in models) model.Dispose();
+            throw;
+        }
+        try
+        {
+            var validation = ensemble.Validation is { CrossFitted: true } fitted ? fitted.Accuracy : Evaluator.Evaluate(ensemble, data.Validation).Accuracy;
+            return (ensemble, validation);
+        }
+        catch
+        {
+            ensemble.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Dsl.Training;
 using Spectre.Console;
 
@@ -83,7 +84,7 @@ public abstract class FusionProgress
 
             public void Dispose()
             {
-                output.WriteLine($"{title}: done in {clock.Elapsed.TotalSeconds:F1}s");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{title}: done in {clock.Elapsed.TotalSeconds:F1}s"));
                 output.Flush();
             }
         }

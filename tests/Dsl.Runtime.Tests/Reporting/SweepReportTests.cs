@@ -152,6 +152,8 @@ public sealed partial class SweepReportTests(ExampleReport example) : IClassFixt
         Assert.Contains("<p>The best fusion, ensemble (weighted), reached test accuracy 0.9050 and beat the best single model (trial 3, 0.8900) by 0.0150", html);
         Assert.Contains("<h3>ensemble-weighted</h3>", html);
         Assert.Contains("<strong>ensemble (weighted)</strong></td><td>3, 5</td>", html);
+        // Both pages show the same accuracies.
+        Assert.Contains("<strong>ensemble (weighted)</strong></td><td>3, 5</td><td class=\"num\" data-sort=\"0.91\">0.9100</td>", html);
         Assert.Contains("<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>", html);
         Assert.DoesNotContain("<script>alert(1)", html);
 

@@ -26,6 +26,8 @@ public sealed class FashionMnistCommandLineTests : IDisposable
     [InlineData("sweep --trials many", "--trials", "sweep --help")]
     [InlineData("fusion sweep --trials many", "--trials", "fusion sweep --help")]
     [InlineData("fusion show --storage nowhere.db", "does not exist", "fusion show --help")]
+    [InlineData("transfer --fraction 2", "--fraction", "transfer --help")]
+    [InlineData("transfer --fraction half", "--fraction", "transfer --help")]
     public async Task Invalid_arguments_print_one_line_and_exit_with_2(string args, string mentioned, string usage)
     {
         var (code, output, error) = await RunAsync(args.Split(' '));
