@@ -23,7 +23,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>
         var token = CommandLineOptions.Text("--token",
             "The access token browsers must present once (?token=…). Default: none on 127.0.0.1, a random one printed at start elsewhere.", "token");
         var artifacts = CommandLineOptions.Text("--artifacts",
-            "The folder holding each study's output folder, from which checkpoints may be downloaded. Default: runs beside the store file.", "dir");
+            "The folder holding each study's output folder, from which checkpoints may be downloaded. Default: for each study, the folder its trials' checkpoints were written to, else runs beside the store file.", "dir");
         var command = new Command("dashboard", "Serve a live, read-only dashboard of the store's studies in the browser: trial tables, charts, checkpoints.");
         foreach (var option in new Option[] { storage, port, address, token, artifacts })
             command.Options.Add(option);
