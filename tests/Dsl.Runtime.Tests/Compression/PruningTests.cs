@@ -127,6 +127,30 @@ public sealed class PruningTests : IDisposable
             Assert.True(r.Sparsity!.Layers[name] >= start[name], $"the sparsity of {name} fell to {r.Sparsity.Layers[name]} in epoch {r.Epoch}")));
     }
 
+    [Theory]
+    [InlineData(PruningSchedule.Steps, 3)]
+    [InlineData(PruningSchedule.OneShot, 2)]
+    public void Restored_best_weights_are_those_of_an_epoch_after_the_last_pruning_step(PruningSchedule schedule, int lastPruningEpoch)
+    {
+        using var train = Synthetic.Blobs(48, seed: 1);
+        using var validation = Synthetic.Blobs(24, seed: 3);
+        using var model = Trainer.CreateModel<TinyNet, TinyNet.Hyperparameters>(TinyNet.Hyperparameters.Default, seed: 5);
+        // A MinDelta no change can meet makes the first epoch tracked the best for good.
+        var options = Options with
+        {
+            Epochs = 4, PruneSchedule = schedule, PruneStartEpoch = schedule == PruningSchedule.OneShot ? 2 : 1, PruneEndEpoch = 3,
+            EarlyStopping = new EarlyStopping { Patience = 5, MinDelta = 1e9 },
+        };
+
+        var result = new Trainer(options).Fit(model, train, validation, callback: null);
+
+        Assert.True(result.RestoredBestWeights);
+        Assert.Equal(lastPruningEpoch, result.BestEpoch);
+        // The value a sweep records for the best epoch is the one the restored weights give.
+        Assert.Equal(result.Best!.Validation!.Loss, new Trainer(options).Evaluate(model, validation).Loss, 5);
+        Assert.Equal(0.8, Sparsity.Measure(model).Overall, 2);
+    }
+
     [Fact]
     public void Pruning_every_second_epoch_prunes_only_at_those_epochs()
     {
