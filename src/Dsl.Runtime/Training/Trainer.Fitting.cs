@@ -111,7 +111,7 @@ public sealed partial class Trainer
                 swa.LoadIntoModel();
                 // Epochs averaged before the last pruning step hold weights it removed.
                 run.Pruning?.Apply();
-                BatchNormStatistics.Recompute(model.Module, () => ForwardTrainingBatches(run));
+                BatchNormStatistics.Recompute(model.Module, () => ForwardTrainingBatches(run), run.Freezing?.FrozenBatchNorms);
                 run.SwaApplied = true;
             }
         }
