@@ -87,6 +87,7 @@ public sealed class FreezingTests
         Assert.Contains("FreezeLayers 'stem*' selects no parameter", error.Message);
         Assert.Contains("fc1.weight, fc1.bias, fc2.weight, fc2.bias", error.Message);
         Assert.Contains("FreezeBatchNorm", Assert.Throws<ArgumentException>(() => new Trainer(Options with { FreezeBatchNorm = true })).Message);
+        Assert.Contains("HeadLayers is null", Assert.Throws<ArgumentException>(() => new Trainer(Options with { HeadLearningRate = 0.1 })).Message);
         Assert.Contains("no trainable parameters left", Assert.Throws<ArgumentException>(() => new Trainer(Options with { FreezeLayers = "*" }).Fit(model, data)).Message);
     }
 
