@@ -71,9 +71,11 @@ internal static class SweepParser
                     break;
             }
         }
-        if (epochs < 1)
+        // An objective sweep trains no epochs: its count of reported steps is what must be positive.
+        if ((ofObjective ? steps : epochs) is var count && count < 1)
         {
-            Report(DiagnosticDescriptors.SweepEpochsBelowOne, attributeLocation, type.Name, epochs.ToString(CultureInfo.InvariantCulture));
+            Report(DiagnosticDescriptors.SweepBudgetBelowOne, attributeLocation, type.Name, ofObjective ? "Steps" : "Epochs",
+                count.ToString(CultureInfo.InvariantCulture), ofObjective ? "step" : "epoch");
             return Fail();
         }
         // A metric's natural direction, unless the user says otherwise: losses go down, scores go up. A user's objective

@@ -103,12 +103,24 @@ public class DiagnosticsTests
         // Sweeps
         { "DSL0018", Sources.Usings + "namespace T; public class NotAModel { }\n[Sweep(typeof(NotAModel))] public partial class S { }", "Sweep(typeof(NotAModel))", "Sweep 'S' must name a [Model] class, but names 'T.NotAModel'" },
         { "DSL0061", Model(Forward) + "[Sweep(typeof(M), Epochs = 0)] public partial class S { }", "Sweep(typeof(M), Epochs = 0)", "Sweep 'S' declares Epochs = 0; a trial needs at least one epoch" },
+        { "DSL0061", Sources.Usings + "namespace T; [Sweep(Steps = 0)] public partial class S { " + Objective + " }", "Sweep(Steps = 0)", "Sweep 'S' declares Steps = 0; a trial needs at least one step" },
         { "DSL0091", Sources.Usings + "namespace T; [Sweep] public partial class S { [Hyperparameter(-1.0, 1.0)] public partial double X { get; } }", "Sweep", "needs an instance method 'public Task<double> ObjectiveAsync(ObjectiveTrial trial, CancellationToken cancellationToken)'; it declares none" },
         { "DSL0091", Sources.Usings + "namespace T; [Sweep(Direction = Dsl.Search.Trials.StudyDirection.Maximize)] public partial class S { public static double ObjectiveAsync(Dsl.Sweeps.ObjectiveTrial trial) => 0; }", "ObjectiveAsync", "it declares 'public static double ObjectiveAsync(ObjectiveTrial trial)' instead" },
         { "DSL0050", Model("[Hyperparameter(1, 9, Default = 2)] public partial int BatchSize { get; }\n" + Forward) + "[Sweep(typeof(M))] public partial class S { [Hyperparameter(8, 64, Default = 16)] public partial int BatchSize { get; } }", "BatchSize", "Hyperparameter 'BatchSize' is declared by both the sweep and its model 'M'" },
         { "DSL0062", Model(Forward) + "[Sweep(typeof(M))] public partial class S { [Hyperparameter(1, 9, Default = 2)] public partial int Warmup { get; } }", "Warmup", "declares 'Warmup' (int), which is not a training option" },
         { "DSL0063", Model(Forward) + "public enum Plan { Flat, Cosine }\n[Sweep(typeof(M))] public partial class S { [Hyperparameter(Default = Plan.Flat)] public partial Plan Schedule { get; } }", "Schedule", "declares 'Schedule' (T.Plan), but the training option Schedule needs a hyperparameter of type ScheduleKind" },
     };
+
+    private const string Objective =
+        "public System.Threading.Tasks.Task<double> ObjectiveAsync(Dsl.Sweeps.ObjectiveTrial trial, System.Threading.CancellationToken cancellationToken) => System.Threading.Tasks.Task.FromResult(0.0);";
+
+    [Fact]
+    public void EpochsMeanNothingToAnObjectiveSweep()
+    {
+        var output = GeneratorHarness.Run(Sources.Usings + "namespace T; [Sweep(Epochs = 0)] public partial class S { [Hyperparameter(-1.0, 1.0)] public partial double X { get; } " + Objective + " }");
+
+        Assert.Empty(output.GeneratorDiagnostics);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

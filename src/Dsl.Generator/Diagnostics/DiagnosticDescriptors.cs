@@ -361,10 +361,10 @@ internal static class DiagnosticDescriptors
         "Sweep '{0}' must name a [Model] class, but names '{1}'",
         "[Sweep(typeof(SomeModel))] names a class that carries [Model].");
 
-    public static readonly DiagnosticDescriptor SweepEpochsBelowOne = Error(
-        "DSL0061", "Sweep trains for no epoch",
-        "Sweep '{0}' declares Epochs = {1}; a trial needs at least one epoch",
-        "Set Epochs to 1 or more, or leave it out for the default.");
+    public static readonly DiagnosticDescriptor SweepBudgetBelowOne = Error(
+        "DSL0061", "Sweep trial has no epoch or step",
+        "Sweep '{0}' declares {1} = {2}; a trial needs at least one {3}",
+        "Set Epochs (a model's sweep) or Steps (an objective sweep) to 1 or more, or leave it out for the default.");
 
     public static readonly DiagnosticDescriptor SweepObjectiveMissing = Error(
         "DSL0091", "Sweep of user code has no usable objective method",
@@ -475,7 +475,7 @@ internal static class DiagnosticDescriptors
         ResidualCannotProject, RepeatChangesShape, EmbeddingOfFloats,
         InvalidBlockSignature, UnknownBlock, BlockArgumentNotNameof, FuseNeedsTwoBranches, BlockUsedTwice, BlockCycle,
         StructureInWrappedBlock, FusionInputNotAvailable, WrappedBlockNeedsOneInput, UnusedBlock,
-        SweepTargetNotModel, SweepEpochsBelowOne, SweepObjectiveMissing, SweepHyperparameterShadowsModel, UnknownTrainingOption, TrainingOptionWrongType,
+        SweepTargetNotModel, SweepBudgetBelowOne, SweepObjectiveMissing, SweepHyperparameterShadowsModel, UnknownTrainingOption, TrainingOptionWrongType,
         NoValueFits, SomeValuesDoNotFit, DefaultDoesNotFit, UnusedHyperparameter, StepDoesNotDivideRange, NeverActive,
     ];
 

@@ -20,9 +20,6 @@ internal sealed class PruningMasks : IDisposable
 
     private PruningMasks(Entry[] entries) => this.entries = entries;
 
-    /// <summary>The weight tensors the masks cover, by state-dict name.</summary>
-    public IEnumerable<string> Names => entries.Select(e => e.Name);
-
     /// <summary>
     /// Masks for <paramref name="module"/>'s prunable weights: every weight of two or more dimensions (Linear, Conv,
     /// Embedding) whose name <paramref name="layers"/> matches, or all of them when it is null. Structured pruning by
@@ -46,7 +43,8 @@ internal sealed class PruningMasks : IDisposable
             var biasName = p.name.EndsWith(".weight", StringComparison.Ordinal) ? p.name[..^".weight".Length] + ".bias" : null;
             var bias = method == PruningMethod.Structured && biasName is not null && byName.TryGetValue(biasName, out var b) && b.dim() == 1
                 && b.shape[0] == p.parameter.shape[0] ? b : null;
-            return new Entry(p.name, p.parameter, p.parameter.ne(0).to(p.parameter.dtype).DetachFromDisposeScope(), bias);
+            using var nonZero = p.parameter.ne(0);
+            return new Entry(p.name, p.parameter, nonZero.to(p.parameter.dtype).DetachFromDisposeScope(), bias);
         }).ToArray();
         return new PruningMasks(entries);
     }
@@ -101,7 +99,8 @@ internal sealed class PruningMasks : IDisposable
         foreach (var entry in group)
         {
             var count = entry.Weight.numel();
-            entry.Mask.copy_(flat.narrow(0, offset, count).view(entry.Mask.shape));
+            // A target below the zeros already there must not give pruned weights back: the masks only ever combine.
+            entry.Mask.mul_(flat.narrow(0, offset, count).view(entry.Mask.shape));
             offset += count;
         }
     }
@@ -119,7 +118,8 @@ internal sealed class PruningMasks : IDisposable
         var shape = new long[entry.Mask.dim()];
         Array.Fill(shape, 1L);
         shape[0] = rows;
-        entry.Mask.copy_(keep.view(shape).expand_as(entry.Mask));
+        // Combined, not copied: zeros of element-level pruning (a fine-tuned sparse checkpoint) stay.
+        entry.Mask.mul_(keep.view(shape));
     }
 
     public void Dispose()

@@ -42,6 +42,9 @@ internal sealed class PruningPlan : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule, "Unknown pruning schedule."),
     };
 
+    /// <summary>The epoch of the schedule's last pruning step: weights of earlier epochs hold fewer zeros than the run ends with.</summary>
+    public int LastPruningEpoch => startEpoch + (steps - 1) * options.PruneEveryEpochs;
+
     /// <summary>Prunes when the schedule says <paramref name="epoch"/> starts with a pruning step.</summary>
     public void BeforeEpoch(int epoch)
     {

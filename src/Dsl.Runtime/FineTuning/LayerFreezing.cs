@@ -40,6 +40,9 @@ internal sealed class LayerFreezing : IDisposable
         return new LayerFreezing(frozen, batchNorms);
     }
 
+    /// <summary>The BatchNorm layers kept in eval mode: their running statistics must not change, not even by SWA's recompute.</summary>
+    public IReadOnlyCollection<nn.Module> FrozenBatchNorms => batchNorms;
+
     /// <summary>Puts the frozen BatchNorm layers back in eval mode after the model was set to training mode.</summary>
     public void AfterTrainMode()
     {
@@ -52,5 +55,5 @@ internal sealed class LayerFreezing : IDisposable
         foreach (var parameter in frozen) parameter.requires_grad = true;
     }
 
-    private static bool IsBatchNorm(nn.Module module) => module is BatchNorm1d or BatchNorm2d or BatchNorm3d;
+    private static bool IsBatchNorm(nn.Module module) => module is BatchNorm;
 }

@@ -51,9 +51,13 @@ public static class BatchNormStatistics
     /// in train mode without gradients with a cumulative average (momentum null), and puts modes and momenta back; the
     /// trainer's SWA passes its own training batches here. Returns the number of BatchNorm layers updated.
     /// </summary>
-    internal static int Recompute(nn.Module module, Action forwardPasses)
+    /// <param name="module">The model whose BatchNorm layers are recomputed.</param>
+    /// <param name="forwardPasses">Runs the model over the data.</param>
+    /// <param name="kept">BatchNorm layers left alone and in eval mode throughout (those FreezeBatchNorm keeps); null for none.</param>
+    internal static int Recompute(nn.Module module, Action forwardPasses, IReadOnlyCollection<nn.Module>? kept = null)
     {
-        var layers = module.modules().OfType<TorchSharp.Modules.BatchNorm>().Where(b => b.track_running_stats).ToList();
+        var layers = module.modules().OfType<TorchSharp.Modules.BatchNorm>()
+            .Where(b => b.track_running_stats && !(kept?.Contains(b) ?? false)).ToList();
         if (layers.Count == 0) return 0;
 
         // train(bool) recurses, so modes are put back from the root down: each child's own mode lands last.
@@ -73,6 +77,8 @@ public static class BatchNormStatistics
                 layer.momentum = null;
             }
             module.train();
+            // In train mode a kept layer would normalize by the batch and move its statistics.
+            foreach (var layer in kept ?? []) layer.eval();
             forwardPasses();
         }
         finally

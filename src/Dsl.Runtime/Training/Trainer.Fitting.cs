@@ -71,9 +71,8 @@ public sealed partial class Trainer
             var restored = false;
             if (options.EarlyStopping is { RestoreBestWeights: true } && state.Best is not null)
             {
+                // No epoch before the last pruning step is tracked, so these weights already hold every zero.
                 state.Best.RestoreInto(model.Module);
-                // The best epoch may precede the last pruning step; the run's result keeps the sparsity it reached.
-                pruning?.Apply();
                 restored = true;
             }
             result = new TrainingResult(state.History.ToArray())
@@ -112,7 +111,7 @@ public sealed partial class Trainer
                 swa.LoadIntoModel();
                 // Epochs averaged before the last pruning step hold weights it removed.
                 run.Pruning?.Apply();
-                BatchNormStatistics.Recompute(model.Module, () => ForwardTrainingBatches(run));
+                BatchNormStatistics.Recompute(model.Module, () => ForwardTrainingBatches(run), run.Freezing?.FrozenBatchNorms);
                 run.SwaApplied = true;
             }
         }
@@ -129,7 +128,9 @@ public sealed partial class Trainer
         var result = (TrainingOutcome.Completed, (string?)null);
         if (report!.Validation is { Loss: var validationLoss } && !double.IsFinite(validationLoss))
             result = Diverge(state, new TrainingDivergence(epoch, null, report.LearningRate, $"the validation loss became {Format(validationLoss)}"));
-        else if (options.EarlyStopping is { } earlyStopping && UpdateEarlyStopping(earlyStopping, report, state, model.Module) is { } stop)
+        // An epoch before the last pruning step cannot be the best: restoring its weights would add zeros its value never saw.
+        else if (options.EarlyStopping is { } earlyStopping && epoch >= (run.Pruning?.LastPruningEpoch ?? 0)
+                 && UpdateEarlyStopping(earlyStopping, report, state, model.Module) is { } stop)
             result = stop;
 
         // The callback sees every finished epoch, including the one that ends the run, so a sweep records its last value.

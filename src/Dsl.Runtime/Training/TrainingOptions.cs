@@ -215,6 +215,8 @@ public sealed record TrainingOptions
         if (FreezeBatchNorm && FreezeLayers is null)
             throw new ArgumentException("FreezeBatchNorm keeps the BatchNorm layers of FreezeLayers in eval mode, but FreezeLayers is null.", nameof(FreezeBatchNorm));
         if (HeadLayers is not null) LayerPattern.Parse(HeadLayers, nameof(HeadLayers));
+        if (HeadLearningRate is not null && HeadLayers is null)
+            throw new ArgumentException("HeadLearningRate is the learning rate of HeadLayers, but HeadLayers is null.", nameof(HeadLearningRate));
         if (HeadLearningRate is { } headRate && (!(headRate > 0) || double.IsInfinity(headRate)))
             throw new ArgumentException($"HeadLearningRate must be a positive number, but is {headRate}.", nameof(HeadLearningRate));
         if (CheckpointPath is { Length: 0 }) throw new ArgumentException("CheckpointPath must not be empty; use null for none.", nameof(CheckpointPath));

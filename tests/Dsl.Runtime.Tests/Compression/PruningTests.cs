@@ -102,6 +102,55 @@ public sealed class PruningTests : IDisposable
         Assert.Equal(expected, result.Epochs.Select(r => Math.Round(r.Sparsity!.Overall, 2)), (a, b) => Math.Abs(a - b) < 0.015);
     }
 
+    [Theory]
+    [InlineData(PruningSchedule.Cubic, PruningMethod.Global)]
+    [InlineData(PruningSchedule.Steps, PruningMethod.PerLayer)]
+    [InlineData(PruningSchedule.OneShot, PruningMethod.Structured)]
+    public void Fine_tuning_a_sparse_model_never_gives_its_zeros_back(PruningSchedule schedule, PruningMethod method)
+    {
+        using var data = Synthetic.Blobs(48, seed: 1);
+        using var model = Trainer.CreateModel<TinyNet, TinyNet.Hyperparameters>(TinyNet.Hyperparameters.Default, seed: 5);
+        var start = Sparsity.Prune(model, 0.8).Layers;
+        var before = ZeroPattern(model);
+        var patterns = new List<Dictionary<string, bool[]>>();
+        var callback = new RecordingCallback { OnBatch = _ => patterns.Add(ZeroPattern(model)) };
+
+        // The schedule's first steps (and structured pruning's rows) ask for fewer zeros than the model already has.
+        var result = new Trainer(Options with { Epochs = 4, PruneSchedule = schedule, PruneMethod = method, PruneTargetSparsity = 0.5 })
+            .Fit(model, data, null, callback);
+
+        // Structured pruning leaves the output layer (fc2) alone, so only the layers it covers are held to their zeros.
+        var covered = result.Epochs[0].Sparsity!.Layers.Keys.ToArray();
+        Assert.All(patterns, pattern => Assert.All(covered, name =>
+            Assert.All(before[name].Zip(pattern[name]), z => Assert.True(!z.First || z.Second, $"a pruned weight of {name} came back"))));
+        Assert.All(result.Epochs, r => Assert.All(covered, name =>
+            Assert.True(r.Sparsity!.Layers[name] >= start[name], $"the sparsity of {name} fell to {r.Sparsity.Layers[name]} in epoch {r.Epoch}")));
+    }
+
+    [Theory]
+    [InlineData(PruningSchedule.Steps, 3)]
+    [InlineData(PruningSchedule.OneShot, 2)]
+    public void Restored_best_weights_are_those_of_an_epoch_after_the_last_pruning_step(PruningSchedule schedule, int lastPruningEpoch)
+    {
+        using var train = Synthetic.Blobs(48, seed: 1);
+        using var validation = Synthetic.Blobs(24, seed: 3);
+        using var model = Trainer.CreateModel<TinyNet, TinyNet.Hyperparameters>(TinyNet.Hyperparameters.Default, seed: 5);
+        // A MinDelta no change can meet makes the first epoch tracked the best for good.
+        var options = Options with
+        {
+            Epochs = 4, PruneSchedule = schedule, PruneStartEpoch = schedule == PruningSchedule.OneShot ? 2 : 1, PruneEndEpoch = 3,
+            EarlyStopping = new EarlyStopping { Patience = 5, MinDelta = 1e9 },
+        };
+
+        var result = new Trainer(options).Fit(model, train, validation, callback: null);
+
+        Assert.True(result.RestoredBestWeights);
+        Assert.Equal(lastPruningEpoch, result.BestEpoch);
+        // The value a sweep records for the best epoch is the one the restored weights give.
+        Assert.Equal(result.Best!.Validation!.Loss, new Trainer(options).Evaluate(model, validation).Loss, 5);
+        Assert.Equal(0.8, Sparsity.Measure(model).Overall, 2);
+    }
+
     [Fact]
     public void Pruning_every_second_epoch_prunes_only_at_those_epochs()
     {

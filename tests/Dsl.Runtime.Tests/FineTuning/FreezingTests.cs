@@ -27,8 +27,10 @@ public sealed class FreezingTests
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
     }
 
-    [Fact]
-    public void Frozen_BatchNorm_layers_keep_their_running_statistics_with_FreezeBatchNorm_and_update_them_without()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Frozen_BatchNorm_layers_keep_their_running_statistics_with_FreezeBatchNorm_and_update_them_without(bool swa)
     {
         using var data = Synthetic.Blobs(96, seed: 1);
         var names = TinyBatchNormNetNames();
@@ -37,14 +39,15 @@ public sealed class FreezingTests
 
         using var kept = Trainer.CreateModel<TinyBatchNormNet, TinyBatchNormNet.Hyperparameters>(TinyBatchNormNet.Hyperparameters.Default, seed: 5);
         var before = State(kept);
-        new Trainer(Options with { FreezeLayers = pattern, FreezeBatchNorm = true }).Fit(kept, data);
+        // SWA recomputes the BatchNorm statistics after its last epoch; the frozen ones must be spared.
+        new Trainer(Options with { FreezeLayers = pattern, FreezeBatchNorm = true, Swa = swa }).Fit(kept, data);
         var after = State(kept);
         Assert.Equal(before[batchNorm + ".running_mean"], after[batchNorm + ".running_mean"]);
         Assert.Equal(before[batchNorm + ".running_var"], after[batchNorm + ".running_var"]);
         Assert.Equal(before[batchNorm + ".weight"], after[batchNorm + ".weight"]);
 
         using var updated = Trainer.CreateModel<TinyBatchNormNet, TinyBatchNormNet.Hyperparameters>(TinyBatchNormNet.Hyperparameters.Default, seed: 5);
-        new Trainer(Options with { FreezeLayers = pattern }).Fit(updated, data);
+        new Trainer(Options with { FreezeLayers = pattern, Swa = swa }).Fit(updated, data);
         Assert.NotEqual(before[batchNorm + ".running_mean"], State(updated)[batchNorm + ".running_mean"]);
     }
 
@@ -84,6 +87,7 @@ public sealed class FreezingTests
         Assert.Contains("FreezeLayers 'stem*' selects no parameter", error.Message);
         Assert.Contains("fc1.weight, fc1.bias, fc2.weight, fc2.bias", error.Message);
         Assert.Contains("FreezeBatchNorm", Assert.Throws<ArgumentException>(() => new Trainer(Options with { FreezeBatchNorm = true })).Message);
+        Assert.Contains("HeadLayers is null", Assert.Throws<ArgumentException>(() => new Trainer(Options with { HeadLearningRate = 0.1 })).Message);
         Assert.Contains("no trainable parameters left", Assert.Throws<ArgumentException>(() => new Trainer(Options with { FreezeLayers = "*" }).Fit(model, data)).Message);
     }
 
