@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Dsl.ModelFusion.Progress;
 
 /// <summary>
-/// Shows a fusion's long steps (evaluating members, fitting, fine-tuning epochs, BatchNorm passes): a live Spectre bar
+/// Shows a fusion's long steps (evaluating members, fitting, fine-tuning epochs, the greedy soup's candidates): a live Spectre bar
 /// per step on an interactive terminal, one plain line per step and per unit of work when output is redirected.
 /// </summary>
 public abstract class FusionProgress
