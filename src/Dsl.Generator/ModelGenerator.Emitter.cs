@@ -35,6 +35,7 @@ internal sealed class ModelEmitter
         var inputCount = forward?.Inputs.Count ?? 1;
         var baseType = "global::TorchSharp.torch.nn.Module<" + string.Join(", ", Enumerable.Repeat(TypeNames.Tensor, System.Math.Max(1, inputCount) + 1)) + ">";
         w.Line(GeneratedCode);
+        if (Healthy) EmitFrozenModules();
         w.OpenBlock("partial class " + model.ClassName + " : " + baseType + ", global::Dsl.IGeneratedModel<" + model.ClassName + ", " + model.ClassName + ".Hyperparameters>");
         EmitModule();
         w.Line();
@@ -44,6 +45,15 @@ internal sealed class ModelEmitter
         HyperparameterEmitter.EmitRecord(w, model.ClassName, model.Hyperparameters, GeneratedCode);
         w.CloseBlock();
         return w.ToString();
+    }
+
+    /// <summary>The modules of the [Frozen] blocks, for the trainer: one attribute for each BatchNorm setting in use.</summary>
+    private void EmitFrozenModules()
+    {
+        var names = FrozenModuleMap.Of(model, checkedModel.Plans);
+        foreach (var group in names.GroupBy(n => n.TrainBatchNorm).OrderBy(g => g.Key))
+            w.Line("[" + TypeNames.FrozenModulesAttribute + "(" + string.Join(", ", group.Select(n => "\"" + n.Name + "\"")) +
+                   (group.Key ? ", TrainBatchNorm = true" : "") + ")]");
     }
 
     /// <summary>A model with DSL errors still gets its members, so the user sees our diagnostic instead of a wall of CS errors.</summary>

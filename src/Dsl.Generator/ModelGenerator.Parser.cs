@@ -239,6 +239,7 @@ internal sealed class ModelParser
                 .OrderBy(a => a.ApplicationSyntaxReference!.Span.Start)
                 .ToList();
             var isForward = method.Name == BlockSpec.ForwardName;
+            var frozen = ParseFrozen(method, isForward, layerAttributes.Count > 0, cancellationToken);
             if (!isForward && layerAttributes.Count == 0) continue;
 
             var syntax = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>()
@@ -266,10 +267,36 @@ internal sealed class ModelParser
                 var layerLocation = LocationInfo.From(attribute.ApplicationSyntaxReference!.GetSyntax(cancellationToken));
                 if (ParseLayer(attribute, layerLocation, counters, layers) is { } layer) layers.Add(layer);
             }
-            blocks.Add(new BlockSpec(method.Name, string.Join(" ", syntax.Modifiers.Select(m => m.Text)), inputs, layers.ToEquatableArray(), location));
+            blocks.Add(new BlockSpec(method.Name, string.Join(" ", syntax.Modifiers.Select(m => m.Text)), inputs, layers.ToEquatableArray(), location)
+            {
+                Frozen = frozen,
+            });
         }
         if (!sawForward) Report(DiagnosticDescriptors.MissingForward, classLocation, type.Name);
         return blocks;
+    }
+
+    /// <summary>
+    /// The method's [Frozen] attribute when it is on a block; on Forward (which would freeze the whole model) or on a
+    /// method that is no block (where it does nothing) it is reported and dropped.
+    /// </summary>
+    private FrozenSpec? ParseFrozen(IMethodSymbol method, bool isForward, bool hasLayers, CancellationToken cancellationToken)
+    {
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TypeNames.FrozenAttribute);
+        if (attribute is null) return null;
+        var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? LocationInfo.From(method.Locations.FirstOrDefault());
+        if (isForward)
+        {
+            Report(DiagnosticDescriptors.FrozenForward, location, type.Name);
+            return null;
+        }
+        if (!hasLayers)
+        {
+            Report(DiagnosticDescriptors.FrozenNotABlock, location, method.Name);
+            return null;
+        }
+        var trainBatchNorm = attribute.NamedArguments.Any(n => n.Key == "TrainBatchNorm" && n.Value.Value is true);
+        return new FrozenSpec(trainBatchNorm, location);
     }
 
     private static int[] ShapeOf(IParameterSymbol parameter)

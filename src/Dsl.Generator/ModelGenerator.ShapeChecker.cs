@@ -51,6 +51,7 @@ internal sealed class ShapeChecker
         var output = checker.InferBlock(forward, BlockUse.Entry, inputs, forward.Location);
         checker.CheckOutputs(forward, output);
         checker.ReportUnusedBlocks();
+        checker.ReportFrozenBlocksWithoutState();
         checker.ReportNameClashes();
         return new CheckedModel(model, checker.plans.ToEquatableArray(), checker.diagnostics.ToEquatableArray());
     }
@@ -283,6 +284,14 @@ internal sealed class ShapeChecker
             Report(DiagnosticDescriptors.OutputsMismatch, location, model.ClassName,
                 model.Outputs.ToString(CultureInfo.InvariantCulture), ShapeMath.Describe(output));
         }
+    }
+
+    private void ReportFrozenBlocksWithoutState()
+    {
+        if (HasErrors) return;
+        foreach (var block in model.Blocks.Where(b => b.Frozen is not null && plans.Any(p => p.Block == b.Name)))
+            if (!FrozenModuleMap.HoldsState(model, plans, block))
+                Report(DiagnosticDescriptors.FrozenBlockWithoutParameters, block.Frozen!.Location, block.Name);
     }
 
     private void ReportUnusedBlocks()

@@ -10,6 +10,7 @@ internal static class TypeNames
     public const string ShapeAttribute = "Dsl.ShapeAttribute";
     public const string ExcludeFromSearchAttribute = "Dsl.ExcludeFromSearchAttribute";
     public const string LayerAttributeBase = "Dsl.LayerAttribute";
+    public const string FrozenAttribute = "Dsl.FrozenAttribute";
     public const string ActivationEnum = "Dsl.Activation";
     public const string SequencePoolingEnum = "Dsl.SequencePooling";
     public const string TorchTensor = "TorchSharp.torch.Tensor";
@@ -28,6 +29,7 @@ internal static class TypeNames
     public const string Torch = "global::TorchSharp.torch";
     public const string Nn = "global::TorchSharp.torch.nn";
     public const string TensorModule = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
+    public const string FrozenModulesAttribute = "global::Dsl.FineTuning.FrozenModules";
     public const string Search = "global::Dsl.Search";
     public const string StudyDirection = "global::Dsl.Search.Trials.StudyDirection";
 }

@@ -29,6 +29,7 @@ public class DiagnosticListTests
         { "static Forward", Model("[Linear(2)] public static partial Tensor Forward(Tensor x);"), ["DSL0010 Error Forward"] },
         { "generic Forward", Model("[Linear(2)] public partial Tensor Forward<TX>(Tensor x) where TX : class, new();"), ["DSL0010 Error Forward"] },
         { "no Forward", Model("[Linear(2)] public partial Tensor Run(Tensor x);"), ["DSL0010 Error M"] },
+        { "frozen Forward", Model("[Frozen] " + Forward), ["DSL0092 Error Frozen"] },
         { "shape error", Model("[Conv2d(8, 3), Linear(2)] public partial Tensor Forward(Tensor x);"), ["DSL0009 Error Conv2d(8, 3)"] },
 
         // Declarations the generator cannot expand.

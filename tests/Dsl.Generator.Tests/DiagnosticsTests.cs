@@ -100,6 +100,14 @@ public class DiagnosticsTests
 
         { "DSL0064", Model(string.Concat(Enumerable.Range(0, 7).Select(i => "[Linear(2)] private partial Tensor B" + i + "(Tensor x" + i + ");\n")) + "[Fuse(FusionKind.Sum, nameof(B0), nameof(B1), nameof(B2), nameof(B3), nameof(B4), nameof(B5), nameof(B6))] public partial Tensor Forward(" + string.Join(", ", Enumerable.Range(0, 7).Select(i => "[Shape(3)] Tensor x" + i)) + ");", "[Model(Outputs = 2)]"), "Forward", "has a Forward of 7 inputs, but a TorchSharp module takes at most 6" },
 
+        // Frozen blocks
+        { "DSL0092", Model("[Frozen, Linear(2)] public partial Tensor Forward(Tensor x);"), "Frozen", "[Frozen] on Forward would freeze all of 'M'; put it on the blocks that should not train" },
+        { "DSL0093", Model("[Frozen(TrainBatchNorm = true)] private Tensor Scale(Tensor x) => x;\n" + Forward), "Frozen(TrainBatchNorm = true)", "[Frozen] on 'Scale' does nothing" },
+        { "DSL0093", Model("[Frozen] private partial Tensor Plain(Tensor x);\nprivate partial Tensor Plain(Tensor x) => x;\n" + Forward), "Frozen", "[Frozen] on 'Plain' does nothing" },
+        { "DSL0094", Model("[Flatten, Frozen] private partial Tensor A(Tensor x);\n[Linear(3)] private partial Tensor B(Tensor x);\n[Fuse(FusionKind.Concat, nameof(A), nameof(B)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Frozen", "Block 'A' is [Frozen] but holds no parameters" },
+        // Nested: a frozen branch whose own fusion (concat) and branches hold no weights.
+        { "DSL0094", Model("[Flatten] private partial Tensor A(Tensor x);\n[Dropout(0.1)] private partial Tensor B(Tensor x);\n[Frozen, Fuse(FusionKind.Concat, nameof(A), nameof(B))] private partial Tensor P(Tensor x);\n[Linear(3)] private partial Tensor C(Tensor x);\n[Fuse(FusionKind.Concat, nameof(P), nameof(C)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Frozen", "Block 'P' is [Frozen]" },
+
         // Sweeps
         { "DSL0018", Sources.Usings + "namespace T; public class NotAModel { }\n[Sweep(typeof(NotAModel))] public partial class S { }", "Sweep(typeof(NotAModel))", "Sweep 'S' must name a [Model] class, but names 'T.NotAModel'" },
         { "DSL0061", Model(Forward) + "[Sweep(typeof(M), Epochs = 0)] public partial class S { }", "Sweep(typeof(M), Epochs = 0)", "Sweep 'S' declares Epochs = 0; a trial needs at least one epoch" },

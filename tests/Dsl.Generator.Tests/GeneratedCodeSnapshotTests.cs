@@ -56,6 +56,14 @@ public class GeneratedCodeSnapshotTests
     }
 
     [Fact]
+    public void FrozenBlocks()
+    {
+        var output = GeneratorHarness.Run(Sources.FrozenBlocks);
+        Assert.Empty(output.GeneratorDiagnostics);
+        Snapshot.Match(output.Source("Transfer.Model.g.cs"));
+    }
+
+    [Fact]
     public void SweepDriver()
     {
         var output = GeneratorHarness.Run(Sources.FashionSweep);
@@ -92,6 +100,7 @@ public class GeneratedCodeSnapshotTests
     [InlineData(nameof(Sources.EveryHyperparameterKind))]
     [InlineData(nameof(Sources.TwoInputFusion))]
     [InlineData(nameof(Sources.ResidualRepeatAndNestedFusion))]
+    [InlineData(nameof(Sources.FrozenBlocks))]
     [InlineData(nameof(Sources.FashionSweep))]
     [InlineData(nameof(Sources.ObjectiveSweep))]
     public void GeneratedCodeCompilesWithoutWarnings(string sourceName)

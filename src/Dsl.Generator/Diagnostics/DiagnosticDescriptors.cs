@@ -460,6 +460,23 @@ internal static class DiagnosticDescriptors
         "'{0}' derives from {1}; the generator makes a model derive from {2}",
         "Remove the base class (or declare exactly the module type the generator writes); share code through members or helpers instead.");
 
+    // ---- Frozen blocks ------------------------------------------------------------------------------------------
+
+    public static readonly DiagnosticDescriptor FrozenForward = Error(
+        "DSL0092", "[Frozen] on Forward",
+        "[Frozen] on Forward would freeze all of '{0}'; put it on the blocks that should not train, or freeze layers with TrainingOptions.FreezeLayers",
+        "A model whose every parameter is frozen cannot train. Mark the blocks Forward uses (through Fuse, Residual or Repeat) [Frozen], or select Forward's own layers with FreezeLayers.");
+
+    public static readonly DiagnosticDescriptor FrozenNotABlock = Warning(
+        "DSL0093", "[Frozen] on a method that is not a block",
+        "[Frozen] on '{0}' does nothing: it is not a block, a partial Tensor method with layer attributes",
+        "[Frozen] freezes the layers of a block method that Fuse, Residual or Repeat uses. Move it to such a block, or remove it.");
+
+    public static readonly DiagnosticDescriptor FrozenBlockWithoutParameters = Warning(
+        "DSL0094", "Frozen block holds no parameters",
+        "Block '{0}' is [Frozen] but holds no parameters, so freezing it changes nothing",
+        "Its layers (and those of the blocks it uses) have no weights, such as Flatten, Dropout, activations and pooling. Remove [Frozen], or put it on the block that holds the weights.");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [
         ModelMustBePartial, NestedDeclaration, GenericDeclaration, ModelOnRecord, ModelOnAbstractClass, StaticModel, ModelWithBaseClass,
@@ -477,6 +494,7 @@ internal static class DiagnosticDescriptors
         StructureInWrappedBlock, FusionInputNotAvailable, WrappedBlockNeedsOneInput, UnusedBlock,
         SweepTargetNotModel, SweepBudgetBelowOne, SweepObjectiveMissing, SweepHyperparameterShadowsModel, UnknownTrainingOption, TrainingOptionWrongType,
         NoValueFits, SomeValuesDoNotFit, DefaultDoesNotFit, UnusedHyperparameter, StepDoesNotDivideRange, NeverActive,
+        FrozenForward, FrozenNotABlock, FrozenBlockWithoutParameters,
     ];
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

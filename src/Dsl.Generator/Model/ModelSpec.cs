@@ -87,6 +87,9 @@ internal sealed record BlockSpec(string Name, string Modifiers, EquatableArray<I
 
     public bool IsForward => Name == ForwardName;
 
+    /// <summary>The block's [Frozen] attribute, or null when its parameters train.</summary>
+    public FrozenSpec? Frozen { get; init; }
+
     /// <summary>The model field of one of this block's layers: Forward's own names, other blocks' prefixed with the block's.</summary>
     public string FieldName(LayerSpec layer) => IsForward ? layer.FieldName : FieldPrefix + "_" + layer.FieldName;
 
@@ -105,6 +108,9 @@ internal sealed record BlockSpec(string Name, string Modifiers, EquatableArray<I
         }
     }
 }
+
+/// <summary>[Frozen] on a block: its parameters do not train; its BatchNorm statistics update only with <paramref name="TrainBatchNorm"/>.</summary>
+internal sealed record FrozenSpec(bool TrainBatchNorm, LocationInfo? Location);
 
 /// <summary>One Tensor parameter of a block; <see cref="Shape"/> comes from its [Shape] attribute, when present.</summary>
 internal sealed record InputSpec(string Name, EquatableArray<int> Shape);

@@ -35,7 +35,7 @@ public sealed partial class Trainer
         var parameters = model.Module.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0)
             throw new ArgumentException(
-                $"{model.Name} has no trainable parameters{(options.FreezeLayers is null ? "" : $" left after FreezeLayers '{options.FreezeLayers}'")}.", nameof(model));
+                $"{model.Name} has no trainable parameters{freezing?.LeftAfter}.", nameof(model));
 
         using var optimizer = Optimizers.Create(options, parameters, HeadParameters(model, parameters));
         using var pruning = PruningPlan.For(options, model.Module);

@@ -156,6 +156,9 @@ public sealed record TrainingOptions
     /// <summary>Keeps the BatchNorm layers that <see cref="FreezeLayers"/> selects in eval mode, so their running statistics stay as loaded.</summary>
     public bool FreezeBatchNorm { get; init; }
 
+    /// <summary>Trains the blocks the model marks [Frozen] too, for example to pretrain them.</summary>
+    public bool TrainFrozenBlocks { get; init; }
+
     /// <summary>Globs over state-dict names of parameters that train at <see cref="HeadLearningRate"/>, for example a new classifier head.</summary>
     public string? HeadLayers { get; init; }
 

@@ -107,6 +107,39 @@ internal static class Sources
         }
         """;
 
+    /// <summary>
+    /// [Frozen] blocks of every kind: a fusion branch (beside one whose name shares its prefix), a Residual and a Repeat
+    /// body, and a frozen branch holding a fusion, a Residual and a nested [Frozen(TrainBatchNorm = true)] branch.
+    /// </summary>
+    public const string FrozenBlocks = Usings + """
+        namespace Samples;
+
+        [Model(Input = new[] { 3, 8, 8 }, Outputs = 4)]
+        public partial class Transfer
+        {
+            [Frozen, Conv2d(8, 3, Padding = 1), BatchNorm2d, Activate(Activation.ReLU)]
+            private partial Tensor Stem(Tensor x);
+
+            [Frozen(TrainBatchNorm = true), Conv2d(8, 3, Padding = 1)]
+            private partial Tensor Body(Tensor x);
+
+            [Flatten, Linear(16)] private partial Tensor HeadA(Tensor x);
+            [Frozen(TrainBatchNorm = true), Flatten, Linear(16), BatchNorm1d] private partial Tensor HeadB(Tensor x);
+            [Linear(16), Activate(Activation.ReLU)] private partial Tensor Refine(Tensor x);
+
+            [Frozen, Fuse(FusionKind.WeightedSum, nameof(HeadA), nameof(HeadB)), Residual(nameof(Refine))]
+            private partial Tensor Pair(Tensor x);
+
+            [Frozen, Flatten, Linear(16)] private partial Tensor Branch(Tensor x);
+            [Flatten, Linear(16)] private partial Tensor Branch1(Tensor x);
+
+            [Residual(nameof(Stem)), Repeat(nameof(Body), 2)]
+            [Fuse(FusionKind.Concat, nameof(Pair), nameof(Branch), nameof(Branch1))]
+            [Linear(4)]
+            public partial Tensor Forward(Tensor x);
+        }
+        """;
+
     public static string FusionOp(string op) => Usings + """
         namespace Samples;
 
