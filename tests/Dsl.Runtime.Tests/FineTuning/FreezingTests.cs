@@ -97,7 +97,7 @@ public sealed class FreezingTests
         return model.state_dict().Keys.ToArray();
     }
 
-    private static Dictionary<string, float[]> State(nn.Module model) =>
+    internal static Dictionary<string, float[]> State(nn.Module model) =>
         model.state_dict().Where(p => p.Value.dtype == ScalarType.Float32).ToDictionary(p => p.Key, p =>
         {
             using var values = p.Value.detach().cpu();
