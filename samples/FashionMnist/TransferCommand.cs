@@ -14,7 +14,8 @@ internal static class TransferCommand
     {
         var command = new Command("transfer",
             "Pretrain FashionCnn on classes 0-4, then train it on a share of classes 5-9's images with a new head and the " +
-            "convolutional stem frozen, and compare with training from scratch on the same images for the same epochs.");
+            "convolutional stem frozen, and compare with training from scratch on the same images for the same epochs (and with the " +
+            "same transfer with nothing frozen).");
         var pretrainEpochs = CommandLineOptions.Integer("--pretrain-epochs", "Epochs on classes 0-4.", 2, 1);
         var epochs = CommandLineOptions.Integer("--epochs", "Epochs of the transfer and of the scratch run.", 3, 1);
         var fraction = CommandLineOptions.PositiveNumber("--fraction", "Share of classes 5-9's training images, at most 1.", 0.1);
@@ -41,7 +42,8 @@ internal static class TransferCommand
                 var outcome = TransferExperiment.Run(
                     dataset, parse.GetValue(pretrainEpochs), parse.GetValue(epochs), parse.GetValue(fraction), parse.GetValue(seed), app.Output);
                 app.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"transfer gain {outcome.Gain:+0.0000;-0.0000} (transfer {outcome.TransferAccuracy:F4}, scratch {outcome.ScratchAccuracy:F4})"));
+                    $"transfer gain {outcome.Gain:+0.0000;-0.0000} (transfer {outcome.TransferAccuracy:F4}, scratch {outcome.ScratchAccuracy:F4}); " +
+                    $"with nothing frozen {outcome.UnfrozenGain:+0.0000;-0.0000} ({outcome.UnfrozenAccuracy:F4})"));
                 return 0;
             }
             catch (Exception e) when (e is DatasetException or ArgumentException or TrainingDivergedException or CheckpointException or IOException)

@@ -26,7 +26,25 @@ public sealed class TransferCommandTests : IDisposable
         // The head is dropped from the pretrained weights; the rest (stem and fc1) loads.
         Assert.Contains("transfer to classes 5-9 (50 images, 1 epochs, loaded 16 keys; missing from the source: fc2.weight, fc2.bias)", output);
         Assert.Contains("scratch on classes 5-9 (50 images", output);
+        Assert.Contains("transfer with nothing frozen (50 images, 1 epochs): test accuracy ", output);
         Assert.Contains("transfer gain ", output);
+        Assert.Contains("with nothing frozen ", output);
+    }
+
+    [Fact]
+    public void One_pretraining_serves_every_budget_and_each_budget_trains_its_own_runs()
+    {
+        var data = FashionMnist.Load(files.WriteDataset("budgets", 200, 40));
+        var log = new StringWriter();
+
+        var outcomes = TransferExperiment.Run(data, pretrainEpochs: 1, epochBudgets: [1, 2], targetFraction: 0.5, seed: 0, log);
+
+        Assert.Equal([1, 2], outcomes.Select(o => o.Epochs));
+        Assert.Single(log.ToString().Split('\n'), line => line.StartsWith("pretrained on classes 0-4", StringComparison.Ordinal));
+        Assert.Equal(outcomes[0].PretrainAccuracy, outcomes[1].PretrainAccuracy);
+        Assert.Contains("scratch on classes 5-9 (50 images, 2 epochs)", log.ToString());
+        Assert.Throws<ArgumentException>(() => TransferExperiment.Run(data, 1, [], 0.5, 0, log));
+        Assert.Throws<ArgumentException>(() => TransferExperiment.Run(data, 1, [0], 0.5, 0, log));
     }
 
     [Fact]
