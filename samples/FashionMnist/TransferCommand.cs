@@ -17,7 +17,7 @@ internal static class TransferCommand
             "convolutional stem frozen, and compare with training from scratch on the same images for the same epochs (and with the " +
             "same transfer with nothing frozen).");
         var pretrainEpochs = CommandLineOptions.Integer("--pretrain-epochs", "Epochs on classes 0-4.", 2, 1);
-        var epochs = CommandLineOptions.Integer("--epochs", "Epochs of the transfer and of the scratch run.", 3, 1);
+        var epochs = CommandLineOptions.Integer("--epochs", "Epochs of the transfer, the unfrozen transfer and the scratch run alike.", 3, 1);
         var fraction = CommandLineOptions.PositiveNumber("--fraction", "Share of classes 5-9's training images, at most 1.", 0.1);
         // A share above 1 is a usage error (exit 2), not a failure of the run.
         fraction.Validators.Add(result =>

@@ -21,7 +21,7 @@ internal sealed class ObjectiveSweepCommands<THp>(ObjectiveDefinition definition
     /// <summary>Adds sweep, show, best and export to <paramref name="parent"/>; returns the sweep command.</summary>
     public Command AddTo(Command parent)
     {
-        var options = new SweepCommandOptions(definition.Name, "--steps", "The most steps a trial reports (the pruners' budget).", definition.Steps);
+        var options = new SweepCommandOptions(definition.Name, "--steps", "The most steps a trial reports (the pruners' budget).", definition.Steps, trainsModels: false);
         var sweep = new Command("sweep", "Run the sweep, or resume or join its study: runs trials until the study holds --trials of them.");
         options.AddTo(sweep);
         sweep.SetAction((parse, cancellationToken) =>
@@ -48,16 +48,6 @@ internal sealed class ObjectiveSweepCommands<THp>(ObjectiveDefinition definition
         }
     }
 
-    private static IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)> Groups(IReadOnlyDictionary<string, object> parameters)
-    {
-        var values = BestTrialJson.Only(parameters, THp.SearchSpace);
-        try
-        {
-            return [("hyperparameters", THp.FromValues(values).ToValues())];
-        }
-        catch (ArgumentException)
-        {
-            return [("hyperparameters", values)];
-        }
-    }
+    private static IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)> Groups(IReadOnlyDictionary<string, object> parameters) =>
+        [BestTrialJson.TypedGroup<THp>("hyperparameters", parameters)];
 }

@@ -12,7 +12,8 @@ namespace Dsl.CommandLine;
 /// <param name="budgetName">The option that bounds a trial's epochs (<c>--epochs</c>) or reported steps (<c>--steps</c>): the pruners' budget.</param>
 /// <param name="budgetDescription">What <paramref name="budgetName"/> means.</param>
 /// <param name="budget">Its default.</param>
-internal sealed class SweepCommandOptions(string sweepName, string budgetName, string budgetDescription, int budget)
+/// <param name="trainsModels">Whether trials write checkpoints: a sweep of user code has no <c>--artifacts</c> or <c>--keep-checkpoints</c>.</param>
+internal sealed class SweepCommandOptions(string sweepName, string budgetName, string budgetDescription, int budget, bool trainsModels)
 {
     private readonly Option<int> trials = CommandLineOptions.Integer("--trials",
         "Trials the study should hold when the sweep ends, counted over every worker that joins it; rerunning an interrupted sweep continues up to this total.", 20, 1);
@@ -32,7 +33,8 @@ internal sealed class SweepCommandOptions(string sweepName, string budgetName, s
     private readonly Option<int> epochs = CommandLineOptions.Integer(budgetName, budgetDescription, budget, 1);
     private readonly Option<int> retries = CommandLineOptions.Integer("--max-retries", "How often a trial interrupted by a crash or Ctrl-C is retried.", 1, 0);
     private readonly Option<string?> output = CommandLineOptions.Text("--output",
-        $"Folder for the trials' checkpoints, best.pt, best.json and the report. Default: runs/<study> (runs/{sweepName}).", "dir");
+        (trainsModels ? "Folder for the trials' checkpoints, best.pt, best.json and the report." : "Folder for best.json and the report.")
+        + $" Default: runs/<study> (runs/{sweepName}).", "dir");
     private readonly Option<string?> artifacts = CommandLineOptions.Text("--artifacts",
         "Folder for the trials' checkpoints (<dir>/<number>/model.pt). Workers on several machines share one study's checkpoints through a "
         + "folder every worker, and best and the report, reach at the same path, such as a network mount. Default: <output>/trials.", "dir");
@@ -50,7 +52,9 @@ internal sealed class SweepCommandOptions(string sweepName, string budgetName, s
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, heartbeat, staleAfter, output, artifacts, keepCheckpoints, enqueueDefaults })
+        Option[] checkpointOptions = trainsModels ? [artifacts, keepCheckpoints] : [];
+        Option[] all = [trials, timeout, sampler, pruner, storage, study, seed, jobs, epochs, retries, heartbeat, staleAfter, output, .. checkpointOptions, enqueueDefaults];
+        foreach (var option in all)
             command.Options.Add(option);
     }
 
@@ -79,8 +83,8 @@ internal sealed class SweepCommandOptions(string sweepName, string budgetName, s
                 ? StaleTrialPolicy.Default with { HeartbeatTimeout = stale, MaxRetries = parse.GetValue(retries) }
                 : null,
             OutputDirectory = parse.GetValue(output),
-            Artifacts = parse.GetValue(artifacts) is { } folder ? new FolderArtifactStore(folder) : null,
-            KeepCheckpoints = CommandLineOptions.CountOrAllValue(parse.GetValue(keepCheckpoints)!),
+            Artifacts = trainsModels && parse.GetValue(artifacts) is { } folder ? new FolderArtifactStore(folder) : null,
+            KeepCheckpoints = trainsModels ? CommandLineOptions.CountOrAllValue(parse.GetValue(keepCheckpoints)!) : new SweepOptions().KeepCheckpoints,
             Progress = progress,
             Enqueue = parse.GetValue(enqueueDefaults) ? [defaults()] : [],
         };

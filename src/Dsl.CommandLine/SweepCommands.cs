@@ -47,7 +47,7 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDef
 
     private Command SweepCommand()
     {
-        var options = new SweepCommandOptions(definition.Name, "--epochs", "The most epochs a trial trains (the pruners' budget).", definition.Epochs);
+        var options = new SweepCommandOptions(definition.Name, "--epochs", "The most epochs a trial trains (the pruners' budget).", definition.Epochs, trainsModels: true);
         var command = new Command("sweep", "Run the sweep, or resume its study: trains trials until the study holds --trials of them.");
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -112,20 +112,8 @@ internal sealed partial class SweepCommands<TModel, TModelHp, TSweepHp>(SweepDef
     }
 
     /// <summary>The model's and the training hyperparameters of an assignment, completed with defaults where the records accept it.</summary>
-    private static IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)> SplitTyped(IReadOnlyDictionary<string, object> parameters)
-    {
-        var model = BestTrialJson.Only(parameters, TModelHp.SearchSpace);
-        var training = BestTrialJson.Only(parameters, TSweepHp.SearchSpace);
-        try
-        {
-            return [("model", TModelHp.FromValues(model).ToValues()), ("training", TSweepHp.FromValues(training).ToValues())];
-        }
-        catch (ArgumentException)
-        {
-            return [("model", model), ("training", training)];
-        }
-    }
-
+    private static IReadOnlyList<(string Name, IReadOnlyDictionary<string, object> Values)> SplitTyped(IReadOnlyDictionary<string, object> parameters) =>
+        [BestTrialJson.TypedGroup<TModelHp>("model", parameters), BestTrialJson.TypedGroup<TSweepHp>("training", parameters)];
 
     private Command ReadingCommand(string name, string description, Option<string?> storage, Option<string?> study) =>
         StudyCommands.ReadingCommand(name, description, storage, study);

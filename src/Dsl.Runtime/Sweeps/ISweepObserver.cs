@@ -11,7 +11,8 @@ namespace Dsl.Sweeps;
 /// The engine reports to observers and nothing else: the progress display, the plotted report (Dsl.Reporting) and
 /// later a dashboard all watch a sweep through this one interface, so none of them is a dependency of the engine.
 /// Every member has a do-nothing default, so an implementation overrides only what it needs. With several jobs, members are called from several training threads at once: implementations must be thread-safe.
-/// They run between epochs on the training thread, so they should be quick, and they must not throw.
+/// They run between epochs on the training thread, so they should be quick, and they must not throw. <see cref="Warning"/>
+/// can also come from the heartbeat's timer thread, and before <see cref="SweepStarted"/> or after <see cref="SweepEnded"/>.
 /// </remarks>
 public interface ISweepObserver
 {
@@ -37,6 +38,14 @@ public interface ISweepObserver
 
     /// <summary>Called once when the sweep ends, with every trial of the study.</summary>
     void SweepEnded(SweepEnd end)
+    {
+    }
+
+    /// <summary>
+    /// Called when the sweep works around a problem and goes on: a checkpoint, best.pt or best.json it could not write,
+    /// a heartbeat the store did not take. <paramref name="message"/> is one line that says what and where.
+    /// </summary>
+    void Warning(string message)
     {
     }
 }

@@ -217,4 +217,20 @@ public sealed class ObjectiveSweepTests : IDisposable
         Assert.Contains("params_X", output.ToString());
         Assert.Equal("", error.ToString());
     }
+
+    [Fact]
+    public async Task The_help_of_a_sweep_of_user_code_offers_no_checkpoint_options()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        Assert.Equal(0, await SweepCommandLine.RunAsync(Bowl.Definition, Bowl.Objective, ["sweep", "--help"], output, error));
+
+        var help = output.ToString();
+        Assert.Contains("--steps", help);
+        Assert.Contains("Folder for best.json and the report.", help);
+        Assert.DoesNotContain("--keep-checkpoints", help);
+        Assert.DoesNotContain("--artifacts", help);
+        Assert.DoesNotContain("checkpoints", help);
+    }
 }

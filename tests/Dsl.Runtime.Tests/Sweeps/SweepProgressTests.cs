@@ -59,6 +59,26 @@ public sealed class SweepProgressTests : IDisposable
     }
 
     [Fact]
+    public async Task A_checkpoint_the_sweep_cannot_write_is_a_warning_on_the_console_not_a_failed_trial()
+    {
+        using var data = SweepKit.Data();
+        using var output = new StringWriter();
+        // A file where the checkpoint folder should be: every save fails with an IOException, as on a full or broken disk.
+        var blocked = folder.File("not-a-folder");
+        File.WriteAllText(blocked, "");
+
+        var result = await SweepKit.RunAsync(data, SweepKit.Options(folder.Path, trials: 1) with
+        {
+            Progress = SweepProgress.Plain(output),
+            Artifacts = new Dsl.Studies.Artifacts.FolderArtifactStore(blocked),
+        });
+
+        Assert.Equal(TrialState.Complete, Assert.Single(result.Trials).State);
+        var warning = Assert.Single(output.ToString().Split(Environment.NewLine), l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.Contains("Could not save the checkpoint of trial 0", warning);
+    }
+
+    [Fact]
     public async Task A_throwing_reporter_does_not_fail_the_sweep()
     {
         using var data = SweepKit.Data();

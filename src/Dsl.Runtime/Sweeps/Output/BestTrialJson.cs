@@ -51,6 +51,25 @@ internal static class BestTrialJson
             ? value
             : null;
 
+    /// <summary>
+    /// The group <paramref name="name"/> of a stored assignment: the values of <typeparamref name="THp"/>'s space,
+    /// completed by its record (defaults of inactive conditionals); as stored when the record refuses them (a study
+    /// written by an older version of the class), so that show and best still print what the store holds.
+    /// </summary>
+    public static (string Name, IReadOnlyDictionary<string, object> Values) TypedGroup<THp>(string name, IReadOnlyDictionary<string, object> parameters)
+        where THp : IHyperparameters<THp>
+    {
+        var values = Only(parameters, THp.SearchSpace);
+        try
+        {
+            return (name, THp.FromValues(values).ToValues());
+        }
+        catch (ArgumentException)
+        {
+            return (name, values);
+        }
+    }
+
     /// <summary>Splits an assignment into the part <paramref name="space"/> declares and the rest.</summary>
     public static IReadOnlyDictionary<string, object> Only(IReadOnlyDictionary<string, object> values, SearchSpace space) =>
         values.Where(p => space.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

@@ -96,6 +96,11 @@ internal sealed class LiveSweepProgress(IAnsiConsole console) : ISweepObserver
         }
     }
 
+    public void Warning(string message)
+    {
+        lock (gate) console.MarkupLine($"[yellow]{Markup.Escape("warning: " + message)}[/]");
+    }
+
     public void SweepEnded(SweepEnd end)
     {
         lock (gate)

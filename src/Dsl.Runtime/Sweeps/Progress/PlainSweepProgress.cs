@@ -49,6 +49,11 @@ internal sealed class PlainSweepProgress(TextWriter output, bool epochs) : ISwee
         lock (gate) Write([Describe(trial, metric)]);
     }
 
+    public void Warning(string message)
+    {
+        lock (gate) Write([$"warning: {message}"]);
+    }
+
     public void SweepEnded(SweepEnd end)
     {
         lock (gate)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dsl.Checkpoints;
 using Dsl.Search.Trials;
 using Dsl.Studies.Artifacts;
@@ -16,7 +15,7 @@ namespace Dsl.Sweeps.Running;
 /// A trial's <c>checkpoint</c> attribute always names its own weights: the attribute is cleared before the files go,
 /// so a crash in between leaves a stray file for the next tidy-up, never an attribute that points at nothing.
 /// </remarks>
-internal sealed class CheckpointKeeper(IStudyStorage storage, string study, IArtifactStore artifacts, SweepOptions options, string bestPath)
+internal sealed class CheckpointKeeper(IStudyStorage storage, string study, IArtifactStore artifacts, SweepOptions options, string bestPath, Action<string> warn)
 {
     /// <summary>The name of a trial's checkpoint in the artifact store.</summary>
     public const string FileName = "model.pt";
@@ -40,7 +39,7 @@ internal sealed class CheckpointKeeper(IStudyStorage storage, string study, IArt
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The trial's result is sound without its weights; say why they will not be found.
-            Trace.TraceWarning($"Could not save the checkpoint of trial {number} in '{artifacts.Location}': {e.Message}");
+            warn($"Could not save the checkpoint of trial {number} in '{artifacts.Location}': {e.Message}");
             return null;
         }
     }
@@ -60,7 +59,7 @@ internal sealed class CheckpointKeeper(IStudyStorage storage, string study, IArt
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Trace.TraceWarning($"Could not copy the best checkpoint '{checkpoint}' to '{bestPath}': {e.Message}");
+            warn($"Could not copy the best checkpoint '{checkpoint}' to '{bestPath}': {e.Message}");
         }
     }
 
@@ -140,7 +139,7 @@ internal sealed class CheckpointKeeper(IStudyStorage storage, string study, IArt
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Trace.TraceWarning($"Could not delete the checkpoint of trial {number} in '{artifacts.Location}': {e.Message}");
+            warn($"Could not delete the checkpoint of trial {number} in '{artifacts.Location}': {e.Message}");
         }
     }
 

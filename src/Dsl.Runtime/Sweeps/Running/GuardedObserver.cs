@@ -18,6 +18,8 @@ internal sealed class GuardedObserver(IReadOnlyList<ISweepObserver> observers) :
 
     public void SweepEnded(SweepEnd end) => Guard(o => o.SweepEnded(end));
 
+    public void Warning(string message) => Guard(o => o.Warning(message));
+
     private void Guard(Action<ISweepObserver> report)
     {
         foreach (var observer in observers)

@@ -48,7 +48,7 @@ internal abstract class SweepSession
         Progress = new GuardedObserver([options.Progress, .. options.Observers]);
         OutputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine("runs", Study));
         Standings = new StudyStandings(direction);
-        Keeper = new CheckpointKeeper(storage, Study, options.Artifacts ?? new FolderArtifactStore(Path.Combine(OutputDirectory, "trials")), options, BestCheckpointPath);
+        Keeper = new CheckpointKeeper(storage, Study, options.Artifacts ?? new FolderArtifactStore(Path.Combine(OutputDirectory, "trials")), options, BestCheckpointPath, Warn);
         var worker = options.WorkerId ?? Dsl.Studies.StudyStorage.NewWorkerId();
         workerIds = Enumerable.Range(0, options.Jobs).Select(j => options.Jobs == 1 ? worker : $"{worker}-j{j + 1}").ToArray();
         cancellation = cancellationToken;
@@ -351,7 +351,7 @@ internal abstract class SweepSession
         }
         catch (StudyStorageException e)
         {
-            Trace.TraceWarning($"Could not read the study's fusion results: {e.Message}");
+            Warn($"Could not read the study's fusion results: {e.Message}");
             return [];
         }
     }
@@ -363,6 +363,13 @@ internal abstract class SweepSession
         if (how is { } outcome) attributes[SweepAttributeKeys.Outcome] = outcome.ToString();
         if (checkpoint is not null) attributes[SweepAttributeKeys.Checkpoint] = checkpoint;
         return attributes;
+    }
+
+    /// <summary>Tells the observers (the console among them) and the trace listeners about a problem the sweep works around.</summary>
+    protected void Warn(string message)
+    {
+        Trace.TraceWarning(message);
+        Progress.Warning(message);
     }
 
     protected static IReadOnlyList<TrialRecord> Replace(IReadOnlyList<TrialRecord> trials, IReadOnlyList<TrialRecord> changed)
@@ -405,7 +412,7 @@ internal abstract class SweepSession
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The study holds the same facts; `best` prints them again from the study file.
-            Trace.TraceWarning($"Could not write '{path}': {e.Message}");
+            Warn($"Could not write '{path}': {e.Message}");
         }
     }
 
@@ -417,6 +424,7 @@ internal abstract class SweepSession
     private async Task HeartbeatAsync(StaleTrialPolicy policy, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(Options.HeartbeatInterval);
+        var failing = false;
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
@@ -426,6 +434,8 @@ internal abstract class SweepSession
                     foreach (var worker in workerIds)
                         await Storage.HeartbeatAsync(worker, CancellationToken.None);
                     await Storage.RecoverStaleTrialsAsync(Study, policy, CancellationToken.None);
+                    if (failing) Warn("Sweep heartbeat works again.");
+                    failing = false;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -433,7 +443,10 @@ internal abstract class SweepSession
                     // the trials' own writes fail too, which ends the sweep with that error. Any error counts (a
                     // driver's InvalidOperationException, a TimeoutException): one escaping would fault this task and
                     // its rethrow at the sweep's end would hide the sweep's own result.
-                    Trace.TraceWarning($"Sweep heartbeat failed: {e.Message}");
+                    // One warning per outage, not one per interval.
+                    if (!failing) Warn($"Sweep heartbeat failed: {e.Message}");
+                    else Trace.TraceWarning($"Sweep heartbeat failed: {e.Message}");
+                    failing = true;
                 }
             }
         }
