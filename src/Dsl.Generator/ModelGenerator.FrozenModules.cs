@@ -25,7 +25,7 @@ internal static class FrozenModuleMap
         return names;
     }
 
-    /// <summary>Whether freezing the used block <paramref name="block"/> freezes anything: some layer in it, or in a block it uses, holds state.</summary>
+    /// <summary>Whether freezing the used block <paramref name="block"/> freezes anything: some layer in it, or in a block it uses, holds parameters or statistics.</summary>
     public static bool HoldsState(ModelSpec model, IReadOnlyList<BlockPlan> plans, BlockSpec block)
     {
         var names = new List<FrozenModuleName>();
@@ -44,7 +44,7 @@ internal static class FrozenModuleMap
         if (wrapper is not null)
         {
             // A body holds no structure layers, so its wrapper holds exactly its layers.
-            if (frozen is not null && block.Layers.Any(l => LayerCatalog.Get(l.Kind).HoldsState)) names.Add(new FrozenModuleName(wrapper, frozen.TrainBatchNorm));
+            if (frozen is not null && block.Layers.Any(l => LayerCatalog.Get(l.Kind).HoldsState(l))) names.Add(new FrozenModuleName(wrapper, frozen.TrainBatchNorm));
             return;
         }
         for (var i = 0; i < block.Layers.Count; i++)
@@ -67,7 +67,7 @@ internal static class FrozenModuleMap
                     if (model.Block(layer.Code("block")) is { } repeated) Collect(model, plans, repeated, field, frozen, names);
                     break;
                 default:
-                    if (frozen is not null && LayerCatalog.Get(layer.Kind).HoldsState) names.Add(new FrozenModuleName(field, frozen.TrainBatchNorm));
+                    if (frozen is not null && LayerCatalog.Get(layer.Kind).HoldsState(layer)) names.Add(new FrozenModuleName(field, frozen.TrainBatchNorm));
                     break;
             }
         }

@@ -104,7 +104,7 @@ public class DiagnosticsTests
         { "DSL0092", Model("[Frozen, Linear(2)] public partial Tensor Forward(Tensor x);"), "Frozen", "[Frozen] on Forward would freeze all of 'M'; put it on the blocks that should not train" },
         { "DSL0093", Model("[Frozen(TrainBatchNorm = true)] private Tensor Scale(Tensor x) => x;\n" + Forward), "Frozen(TrainBatchNorm = true)", "[Frozen] on 'Scale' does nothing" },
         { "DSL0093", Model("[Frozen] private partial Tensor Plain(Tensor x);\nprivate partial Tensor Plain(Tensor x) => x;\n" + Forward), "Frozen", "[Frozen] on 'Plain' does nothing" },
-        { "DSL0094", Model("[Flatten, Frozen] private partial Tensor A(Tensor x);\n[Linear(3)] private partial Tensor B(Tensor x);\n[Fuse(FusionKind.Concat, nameof(A), nameof(B)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Frozen", "Block 'A' is [Frozen] but holds no parameters" },
+        { "DSL0094", Model("[Flatten, Frozen] private partial Tensor A(Tensor x);\n[Linear(3)] private partial Tensor B(Tensor x);\n[Fuse(FusionKind.Concat, nameof(A), nameof(B)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Frozen", "Block 'A' is [Frozen] but holds no parameters or statistics" },
         // Nested: a frozen branch whose own fusion (concat) and branches hold no weights.
         { "DSL0094", Model("[Flatten] private partial Tensor A(Tensor x);\n[Dropout(0.1)] private partial Tensor B(Tensor x);\n[Frozen, Fuse(FusionKind.Concat, nameof(A), nameof(B))] private partial Tensor P(Tensor x);\n[Linear(3)] private partial Tensor C(Tensor x);\n[Fuse(FusionKind.Concat, nameof(P), nameof(C)), Linear(2)] public partial Tensor Forward(Tensor x);"), "Frozen", "Block 'P' is [Frozen]" },
 

@@ -473,9 +473,9 @@ internal static class DiagnosticDescriptors
         "[Frozen] freezes the layers of a block method that Fuse, Residual or Repeat uses. Move it to such a block, or remove it.");
 
     public static readonly DiagnosticDescriptor FrozenBlockWithoutParameters = Warning(
-        "DSL0094", "Frozen block holds no parameters",
-        "Block '{0}' is [Frozen] but holds no parameters, so freezing it changes nothing",
-        "Its layers (and those of the blocks it uses) have no weights, such as Flatten, Dropout, activations and pooling. Remove [Frozen], or put it on the block that holds the weights.");
+        "DSL0094", "Frozen block holds no parameters or statistics",
+        "Block '{0}' is [Frozen] but holds no parameters or statistics, so freezing it changes nothing",
+        "Its layers (and those of the blocks it uses) have no weights or running statistics, such as Flatten, Dropout, activations, pooling and LayerNorm without Affine. Remove [Frozen], or put it on the block that holds the weights.");
 
     public static readonly IReadOnlyList<DiagnosticDescriptor> All =
     [

@@ -116,7 +116,7 @@ internal sealed class WindowPoolingLayer(string name, int spatialDimensions) : L
 {
     public override string Name => name;
     public override string FieldPrefix => "pool";
-    public override bool HoldsState => false;
+    public override bool HoldsState(LayerSpec layer) => false;
     public override bool Read(LayerReader r) => Pooling.ReadWindow(r);
     public override IEnumerable<int> RuleDimensions(int rank) => Enumerable.Range(1, rank - 1);
     public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => ["kernel_size", "stride", "padding"];
@@ -134,7 +134,7 @@ internal sealed class FlattenLayer : LayerDefinition
     public const string KindName = "Flatten";
     public override string Name => KindName;
     public override string FieldPrefix => "flatten";
-    public override bool HoldsState => false;
+    public override bool HoldsState(LayerSpec layer) => false;
     public override IEnumerable<int> RuleDimensions(int rank) => [];
     public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
     public override IReadOnlyCollection<int> Arities => [0];
@@ -149,7 +149,7 @@ internal sealed class DropoutLayer : LayerDefinition
 {
     public override string Name => "Dropout";
     public override string FieldPrefix => "dropout";
-    public override bool HoldsState => false;
+    public override bool HoldsState(LayerSpec layer) => false;
     public override IEnumerable<int> RuleDimensions(int rank) => [];
     public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
     public override bool Read(LayerReader r) => r.Real("p", r.Positional(0), 0, 1, "probability");
@@ -163,7 +163,7 @@ internal sealed class ActivateLayer : LayerDefinition
 {
     public override string Name => "Activate";
     public override string FieldPrefix => "act";
-    public override bool HoldsState => false;
+    public override bool HoldsState(LayerSpec layer) => false;
     public override IEnumerable<int> RuleDimensions(int rank) => [];
     public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];
     public override bool Read(LayerReader r) => r.EnumValue("activation", r.Positional(0), TypeNames.ActivationEnum);

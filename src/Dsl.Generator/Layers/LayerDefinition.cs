@@ -19,8 +19,11 @@ internal abstract class LayerDefinition
     /// <summary>Prefix of generated field names, so state_dict keys read like hand-written ones (conv1, fc2).</summary>
     public abstract string FieldPrefix { get; }
 
-    /// <summary>Whether the module holds state-dict entries (parameters or buffers), so that freezing it means something.</summary>
-    public virtual bool HoldsState => true;
+    /// <summary>
+    /// Whether the module that <paramref name="layer"/> makes holds state-dict entries (parameters or running statistics),
+    /// so that freezing it means something; where the layer's arguments decide (LayerNorm without Affine), they are read.
+    /// </summary>
+    public virtual bool HoldsState(LayerSpec layer) => true;
 
     /// <summary>The constructor arities the attribute offers; other arities do not bind and are left to the compiler.</summary>
     public virtual IReadOnlyCollection<int> Arities => [1];

@@ -67,6 +67,9 @@ internal sealed class LayerNormLayer : NormalizationLayer
     protected override bool HasMomentum => false;
     public override string FieldType(LayerSpec layer) => "global::TorchSharp.Modules.LayerNorm";
 
+    // Without Affine it keeps no statistics either; a BatchNorm without Affine still keeps its running statistics.
+    public override bool HoldsState(LayerSpec layer) => layer.Code("affine") == "true";
+
     protected override Dim? Normalized(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
     {
         if (input.Count > 0) return input[input.Count - 1];

@@ -9,7 +9,7 @@ internal sealed class AdaptiveAvgPool1dLayer : LayerDefinition
 {
     public override string Name => "AdaptiveAvgPool1d";
     public override string FieldPrefix => "avgpool";
-    public override bool HoldsState => false;
+    public override bool HoldsState(LayerSpec layer) => false;
     public override bool Read(LayerReader r) => r.Size("output_size", 0);
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report) =>
@@ -24,7 +24,7 @@ internal sealed class PoolSequenceLayer : LayerDefinition
 {
     public override string Name => "PoolSequence";
     public override string FieldPrefix => "pool";
-    public override bool HoldsState => false;
+    public override bool HoldsState(LayerSpec layer) => false;
     public override bool Read(LayerReader r) => r.EnumValue("pooling", r.Positional(0), TypeNames.SequencePoolingEnum);
 
     public override List<Dim>? Infer(LayerSpec layer, IReadOnlyList<Dim> input, ShapeReporter report)
@@ -49,7 +49,7 @@ internal sealed class AdaptiveAvgPool2dLayer : LayerDefinition
 
     // torchvision's name for it (AlexNet, ResNet), so state_dict keys look familiar.
     public override string FieldPrefix => "avgpool";
-    public override bool HoldsState => false;
+    public override bool HoldsState(LayerSpec layer) => false;
     public override IReadOnlyCollection<int> Arities => [1, 2];
     public override IEnumerable<int> RuleDimensions(int rank) => [];
     public override IReadOnlyCollection<string>? RuleArguments(LayerSpec layer) => [];

@@ -23,19 +23,26 @@ internal sealed class PruningMasks : IDisposable
     /// <summary>
     /// Masks for <paramref name="module"/>'s prunable weights: every weight of two or more dimensions (Linear, Conv,
     /// Embedding) whose name <paramref name="layers"/> matches, or all of them when it is null. Structured pruning by
-    /// default leaves the last such layer alone: its outputs are the model's.
+    /// default leaves the last such layer alone: its outputs are the model's. With <paramref name="leaveFrozen"/>, weights
+    /// that do not require gradients (frozen for the run) are left out too, so pruning never changes a frozen layer.
     /// </summary>
     /// <exception cref="ArgumentException">No weight is selected.</exception>
-    public static PruningMasks For(nn.Module module, LayerPattern? layers, PruningMethod method)
+    public static PruningMasks For(nn.Module module, LayerPattern? layers, PruningMethod method, bool leaveFrozen = false)
     {
         var named = module.named_parameters().ToArray();
         var byName = named.ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         var weights = named.Where(p => p.parameter.dim() >= 2 && (layers?.Matches(p.name) ?? true)).ToList();
+        // The output layer is the model's last weight whether it is frozen or not, so it is found before frozen ones leave.
         if (method == PruningMethod.Structured && layers is null && weights.Count > 1) weights.RemoveAt(weights.Count - 1);
+        var frozen = leaveFrozen ? weights.Where(p => !p.parameter.requires_grad).Select(p => p.name).ToArray() : [];
+        weights.RemoveAll(p => frozen.Contains(p.name));
         if (weights.Count == 0)
+        {
+            var leftOut = frozen.Length == 0 ? "" : $" once its frozen weights ({string.Join(", ", frozen)}) are left out, as pruning must not change a frozen layer";
             throw new ArgumentException(layers is null
-                ? $"{module.GetName()} has no weights of two or more dimensions to prune."
-                : $"PruneLayers '{layers}' selects no weight of two or more dimensions in {module.GetName()}; its weights are {string.Join(", ", named.Where(p => p.parameter.dim() >= 2).Select(p => p.name))}.");
+                ? $"{module.GetName()} has no weights of two or more dimensions to prune{leftOut}."
+                : $"PruneLayers '{layers}' selects no weight of two or more dimensions in {module.GetName()}{leftOut}; its weights are {string.Join(", ", named.Where(p => p.parameter.dim() >= 2).Select(p => p.name))}.");
+        }
 
         using var noGrad = no_grad();
         var entries = weights.Select(p =>

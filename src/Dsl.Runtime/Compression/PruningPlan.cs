@@ -24,12 +24,15 @@ internal sealed class PruningPlan : IDisposable
         steps = options.PruneSchedule == PruningSchedule.OneShot ? 1 : (options.EffectivePruneEndEpoch - startEpoch) / options.PruneEveryEpochs + 1;
     }
 
-    /// <summary>The plan of this run, or null when <see cref="TrainingOptions.PruneTargetSparsity"/> is 0.</summary>
+    /// <summary>
+    /// The plan of this run, or null when <see cref="TrainingOptions.PruneTargetSparsity"/> is 0. It is made after the
+    /// run froze its layers, and leaves the frozen weights out: frozen means unchanged, so they hold no mask.
+    /// </summary>
     public static PruningPlan? For(TrainingOptions options, nn.Module module)
     {
         if (options.PruneTargetSparsity == 0) return null;
         var layers = options.PruneLayers is null ? null : LayerPattern.Parse(options.PruneLayers, nameof(TrainingOptions.PruneLayers));
-        return new PruningPlan(options, PruningMasks.For(module, layers, options.PruneMethod));
+        return new PruningPlan(options, PruningMasks.For(module, layers, options.PruneMethod, leaveFrozen: true));
     }
 
     /// <summary>The sparsity the schedule reaches after its <paramref name="step"/>-th pruning of <paramref name="steps"/> (1-based).</summary>

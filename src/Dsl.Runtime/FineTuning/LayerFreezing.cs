@@ -29,10 +29,15 @@ internal sealed class LayerFreezing : IDisposable
     /// or returns null when there is neither.
     /// </summary>
     /// <exception cref="ArgumentException">The pattern selects no parameter.</exception>
+    /// <exception cref="InvalidOperationException">A module the generated code names frozen does not exist: generator and runtime do not match.</exception>
     public static LayerFreezing? For(TrainingOptions options, nn.Module module, string modelName)
     {
-        var declared = options.TrainFrozenBlocks ? [] : FrozenModules.Of(module);
+        var declared = options.TrainFrozenBlocks ? [] : FrozenModuleReader.Of(module);
         if (options.FreezeLayers is null && declared.Count == 0) return null;
+        var modules = module.named_modules().Select(m => m.name).ToHashSet(StringComparer.Ordinal);
+        if (declared.FirstOrDefault(d => !modules.Contains(d.Name)) is { } missing)
+            throw new InvalidOperationException(
+                $"{modelName} declares the [Frozen] module '{missing.Name}', but has no module of that name: its generated code does not match the Dsl runtime (a generator/runtime mismatch); rebuild it with the Dsl package it runs with.");
         var named = module.named_parameters().ToArray();
         var pattern = options.FreezeLayers is null ? null : LayerPattern.Parse(options.FreezeLayers, nameof(TrainingOptions.FreezeLayers));
         if (pattern is not null && !named.Any(p => pattern.Matches(p.name)))

@@ -119,7 +119,8 @@ public sealed record TrainingOptions
     /// Magnitude pruning: the fraction in [0, 1) of the pruned layers' weights that are zero when pruning ends; 0 is off.
     /// Pruning happens at the start of the epochs <see cref="PruneSchedule"/> names, and after every optimizer step the
     /// pruned weights are set to zero again, so later epochs fine-tune the rest. The zeros are in the weights themselves:
-    /// every checkpoint holds them. Epoch reports carry the sparsity reached.
+    /// every checkpoint holds them. Epoch reports carry the sparsity reached. Frozen layers (<see cref="FreezeLayers"/>,
+    /// [Frozen] blocks) are never pruned: frozen means unchanged.
     /// </summary>
     public double PruneTargetSparsity { get; init; }
 

@@ -1,5 +1,6 @@
 using Dsl.Checkpoints;
 using Dsl.Compression;
+using Dsl.Runtime.Tests.FineTuning;
 using Dsl.Runtime.Tests.Sweeps;
 using Dsl.Runtime.Tests.Training;
 using Dsl.Search.Trials;
@@ -66,6 +67,45 @@ public sealed class PruningTests : IDisposable
         using var kept = model.named_parameters().Single(p => p.name == "fc1.weight").parameter.detach().flatten();
         Assert.All(kept.data<float>().ToArray().Take(16), v => Assert.Equal(0f, v));
         Assert.All(kept.data<float>().ToArray().Skip(16), v => Assert.NotEqual(0f, v));
+    }
+
+    [Theory]
+    [InlineData(PruningMethod.Global)]
+    [InlineData(PruningMethod.PerLayer)]
+    public void Frozen_layers_are_not_pruned_and_the_others_reach_the_target(PruningMethod method)
+    {
+        using var data = Synthetic.Blobs(96, seed: 1);
+        using var model = Trainer.CreateModel<TinyNet, TinyNet.Hyperparameters>(TinyNet.Hyperparameters.Default, seed: 5);
+        var before = FreezingTests.State(model);
+
+        var result = new Trainer(Options with { FreezeLayers = "fc1", PruneMethod = method }).Fit(model, data);
+
+        Assert.Equal(before["fc1.weight"], FreezingTests.State(model)["fc1.weight"]);
+        Assert.Equal(0, Sparsity.Measure(model, "fc1").Overall);
+        // 80% of fc2's 24 weights, rounded to whole weights.
+        Assert.InRange(Sparsity.Measure(model, "fc2").Overall, 0.78, 0.82);
+        Assert.Equal(["fc2.weight"], result.Epochs[^1].Sparsity!.Layers.Keys);
+    }
+
+    [Fact]
+    public void Frozen_blocks_are_not_pruned_and_a_model_with_only_frozen_weights_left_says_so()
+    {
+        using var data = Synthetic.Blobs(96, seed: 1);
+        using var model = Trainer.CreateModel<FrozenBranchNet, FrozenBranchNet.Hyperparameters>(FrozenBranchNet.Hyperparameters.Default, seed: 5);
+        var before = FreezingTests.State(model);
+
+        new Trainer(Options with { PruneMethod = PruningMethod.PerLayer }).Fit(model, data);
+
+        var after = FreezingTests.State(model);
+        Assert.All(["pretrained_fc1.weight", "refine.body.fc1.weight"], key => Assert.Equal(before[key], after[key]));
+        Assert.InRange(Sparsity.Measure(model, "fresh_fc1").Overall, 0.78, 0.82);
+        Assert.InRange(Sparsity.Measure(model, "fc1").Overall, 0.78, 0.82);
+
+        // Structured pruning spares the output layer (fc2); with fc1 frozen, nothing is left to prune.
+        using var structured = new TinyNet(TinyNet.Hyperparameters.Default);
+        var error = Assert.Throws<ArgumentException>(() =>
+            new Trainer(Options with { FreezeLayers = "fc1", PruneMethod = PruningMethod.Structured }).Fit(structured, data));
+        Assert.Contains("has no weights of two or more dimensions to prune once its frozen weights (fc1.weight) are left out", error.Message);
     }
 
     [Fact]

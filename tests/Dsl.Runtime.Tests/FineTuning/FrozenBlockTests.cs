@@ -28,6 +28,30 @@ public partial class FrozenStatisticsNet
     public partial Tensor Forward(Tensor x);
 }
 
+/// <summary>A [Frozen] Repeat body, and a [Frozen] branch whose Residual projects (4 to 6), so its wrapper holds a shortcut.</summary>
+[Dsl.Model(Input = new[] { 4 }, Outputs = 3)]
+public partial class FrozenWrappersNet
+{
+    [Dsl.Frozen, Dsl.Linear(4)] private partial Tensor Block(Tensor x);
+    [Dsl.Linear(6)] private partial Tensor Widen(Tensor x);
+    [Dsl.Frozen, Dsl.Residual(nameof(Widen))] private partial Tensor Projected(Tensor x);
+    [Dsl.Linear(6)] private partial Tensor Side(Tensor x);
+
+    [Dsl.Repeat(nameof(Block), 2), Dsl.Fuse(Dsl.FusionKind.Concat, nameof(Projected), nameof(Side)), Dsl.Linear(3)]
+    public partial Tensor Forward(Tensor x);
+}
+
+/// <summary>Declares a frozen module it does not have, as code generated for another version of the runtime could.</summary>
+[FrozenModulesAttribute("stem")]
+internal sealed class MismatchedNet : nn.Module<Tensor, Tensor>
+{
+    private readonly TorchSharp.Modules.Linear fc1 = nn.Linear(4, 3);
+
+    public MismatchedNet() : base(nameof(MismatchedNet)) => RegisterComponents();
+
+    public override Tensor forward(Tensor input) => fc1.call(input);
+}
+
 [Collection(TorchTrainingCollection.Name)]
 public sealed class FrozenBlockTests
 {
@@ -110,12 +134,46 @@ public sealed class FrozenBlockTests
         using var model = new FrozenBranchNet();
         Assert.Equal(
             [new FrozenModule("pretrained_fc1", false), new FrozenModule("pretrained_bn1", false), new FrozenModule("refine.body", false)],
-            FrozenModules.Of(model));
+            FrozenModuleReader.Of(model));
 
         // A generated model inside another module, such as an ensemble's member.
         using var wrapper = nn.Sequential(("member", (nn.Module<Tensor, Tensor>)new FrozenBranchNet()));
-        Assert.Equal(["member.pretrained_fc1", "member.pretrained_bn1", "member.refine.body"], FrozenModules.Of(wrapper).Select(m => m.Name));
+        Assert.Equal(["member.pretrained_fc1", "member.pretrained_bn1", "member.refine.body"], FrozenModuleReader.Of(wrapper).Select(m => m.Name));
         Assert.True(new FrozenModule("member.refine.body", false).Holds("member.refine.body.fc1.weight"));
         Assert.False(new FrozenModule("pretrained_fc1", false).Holds("pretrained_fc10.weight"));
+    }
+
+    [Fact]
+    public void Every_declared_module_exists_and_a_frozen_Repeat_body_and_projecting_Residual_keep_their_weights()
+    {
+        using var data = Synthetic.Blobs(96, seed: 1);
+        using var model = Trainer.CreateModel<FrozenWrappersNet, FrozenWrappersNet.Hyperparameters>(FrozenWrappersNet.Hyperparameters.Default, seed: 5);
+        var declared = FrozenModuleReader.Of(model).Select(m => m.Name).ToArray();
+        Assert.Equal(["block", "projected_widen.shortcut", "projected_widen.body"], declared);
+        var modules = model.named_modules().Select(m => m.name).ToHashSet(StringComparer.Ordinal);
+        Assert.All(declared, name => Assert.Contains(name, modules));
+        var before = FreezingTests.State(model);
+
+        new Trainer(Options).Fit(model, data);
+
+        var after = FreezingTests.State(model);
+        var frozen = before.Keys.Where(key => declared.Any(name => new FrozenModule(name, false).Holds(key))).ToArray();
+        Assert.Contains(frozen, key => key.StartsWith("block.", StringComparison.Ordinal));
+        Assert.Contains(frozen, key => key.StartsWith("projected_widen.shortcut.", StringComparison.Ordinal));
+        Assert.Contains(frozen, key => key.StartsWith("projected_widen.body.", StringComparison.Ordinal));
+        Assert.All(frozen, key => Assert.Equal(before[key], after[key]));
+        Assert.NotEqual(before["side_fc1.weight"], after["side_fc1.weight"]);
+    }
+
+    [Fact]
+    public void A_declared_frozen_module_the_model_lacks_is_a_generator_runtime_mismatch()
+    {
+        using var model = new MismatchedNet();
+
+        var error = Assert.Throws<InvalidOperationException>(() => LayerFreezing.For(Options, model, nameof(MismatchedNet)));
+
+        Assert.Contains("MismatchedNet declares the [Frozen] module 'stem', but has no module of that name", error.Message);
+        Assert.Contains("generator/runtime mismatch", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 }

@@ -12,7 +12,7 @@ internal sealed record FrozenModule(string Name, bool TrainBatchNorm)
 }
 
 /// <summary>Reads the modules that generated models mark frozen through <see cref="FrozenModulesAttribute"/>.</summary>
-internal static class FrozenModules
+internal static class FrozenModuleReader
 {
     /// <summary>
     /// The frozen modules of <paramref name="module"/> and of every generated model inside it (an ensemble's members),
