@@ -70,14 +70,11 @@ public static class Soup
         try
         {
             using var sum = new StateDictSum(models[order[0]]);
+            // The soup starts as the best member itself, with the BatchNorm statistics it was trained with: averaged
+            // weights need recomputed statistics, one model's own are already right for it. So a soup no other member
+            // improves is that member exactly, and the soup is never worse on validation than its best ingredient.
             var best = memberAccuracies[order[0]];
-            if (options.BatchNormData is not null)
-            {
-                // Recomputed statistics change even a soup of one model, so it is scored as it will be returned.
-                sum.WriteAverage(soup);
-                UpdateBatchNorm(soup, options);
-                best = Score(validationAccuracy, soup, $"the soup of member {order[0]}");
-            }
+            var keptCount = 1;
             var steps = new List<SoupStep> { new(order[0], memberAccuracies[order[0]], best, true, best) };
             foreach (var member in order.Skip(1))
             {
@@ -89,12 +86,13 @@ public static class Soup
                 {
                     sum.Add(models[member]);
                     best = candidate;
+                    keptCount++;
                 }
                 steps.Add(new SoupStep(member, memberAccuracies[member], candidate, kept, best));
             }
             // The same deterministic steps as when the kept average was scored, so the soup returned is the one measured.
             sum.WriteAverage(soup);
-            UpdateBatchNorm(soup, options);
+            if (keptCount > 1) UpdateBatchNorm(soup, options);
             report = new SoupReport(memberAccuracies, steps);
             return soup;
         }
