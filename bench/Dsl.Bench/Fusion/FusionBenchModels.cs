@@ -44,7 +44,10 @@ public partial class FusionBenchCnn
 [Sweep(typeof(FusionBenchCnn), Metric = Metric.Accuracy, Epochs = 10)]
 public partial class FusionBenchSweep
 {
-    [Hyperparameter(1e-3, 3e-3, Log = true, Default = 2e-3)]
+    // The defaults and ranges below follow the full run of 2026-11-30 (bench/RESULTS.md): its two strongest members
+    // trained at about 1.2e-3 with light augmentation (shift 1, no flip, erasing under 0.1); the two with heavy
+    // augmentation (the old defaults: shift 2, flip, erasing 0.25; and erasing 0.31) were the weakest after 10 epochs.
+    [Hyperparameter(1e-3, 3e-3, Log = true, Default = 1.2e-3)]
     public partial double LearningRate { get; }
 
     [Hyperparameter(5e-3, 5e-2, Log = true, Default = 1e-2)]
@@ -53,12 +56,12 @@ public partial class FusionBenchSweep
     [Hyperparameter(0.0, 0.1, Default = 0.05)]
     public partial double LabelSmoothing { get; }
 
-    [Hyperparameter(1, 2, Default = 2)]
+    [Hyperparameter(1, 2, Default = 1)]
     public partial int AugmentShift { get; }
 
-    [Hyperparameter(Default = true)]
+    [Hyperparameter(Default = false)]
     public partial bool AugmentFlip { get; }
 
-    [Hyperparameter(0.0, 0.5, Default = 0.25)]
+    [Hyperparameter(0.0, 0.2, Default = 0.05)]
     public partial double AugmentErase { get; }
 }
