@@ -35,7 +35,11 @@ internal sealed class ModelEmitter
         var inputCount = forward?.Inputs.Count ?? 1;
         var baseType = "global::TorchSharp.torch.nn.Module<" + string.Join(", ", Enumerable.Repeat(TypeNames.Tensor, System.Math.Max(1, inputCount) + 1)) + ">";
         w.Line(GeneratedCode);
-        if (Healthy) EmitFrozenModules();
+        if (Healthy)
+        {
+            EmitFrozenModules();
+            EmitOutputModules();
+        }
         w.OpenBlock("partial class " + model.ClassName + " : " + baseType + ", global::Dsl.IGeneratedModel<" + model.ClassName + ", " + model.ClassName + ".Hyperparameters>");
         EmitModule();
         w.Line();
@@ -54,6 +58,13 @@ internal sealed class ModelEmitter
         foreach (var group in names.GroupBy(n => n.TrainBatchNorm).OrderBy(g => g.Key))
             w.Line("[" + TypeNames.FrozenModulesAttribute + "(" + string.Join(", ", group.Select(n => "\"" + n.Name + "\"")) +
                    (group.Key ? ", TrainBatchNorm = true" : "") + ")]");
+    }
+
+    /// <summary>The modules whose outputs are the model's, which structured pruning leaves whole; none when Forward holds no weights.</summary>
+    private void EmitOutputModules()
+    {
+        var names = OutputModuleMap.Of(model, checkedModel.Plans);
+        if (names.Count > 0) w.Line("[" + TypeNames.OutputLayerAttribute + "(" + string.Join(", ", names.Select(n => "\"" + n + "\"")) + ")]");
     }
 
     /// <summary>A model with DSL errors still gets its members, so the user sees our diagnostic instead of a wall of CS errors.</summary>

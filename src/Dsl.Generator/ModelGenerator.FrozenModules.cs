@@ -74,7 +74,7 @@ internal static class FrozenModuleMap
     }
 
     /// <summary>Concat has no weights; Sum and Mean have some only where a branch is projected to the common width.</summary>
-    private static bool FusionHoldsState(LayerSpec layer, LayerShape shape)
+    internal static bool FusionHoldsState(LayerSpec layer, LayerShape shape)
     {
         var kind = layer.Code("kind");
         if (kind == FusionKind + "Concat") return false;

@@ -30,6 +30,7 @@ internal static class TypeNames
     public const string Nn = "global::TorchSharp.torch.nn";
     public const string TensorModule = "global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>";
     public const string FrozenModulesAttribute = "global::Dsl.FineTuning.FrozenModulesAttribute";
+    public const string OutputLayerAttribute = "global::Dsl.Compression.OutputLayerAttribute";
     public const string Search = "global::Dsl.Search";
     public const string StudyDirection = "global::Dsl.Search.Trials.StudyDirection";
 }

@@ -23,8 +23,9 @@ internal sealed class PruningMasks : IDisposable
     /// <summary>
     /// Masks for <paramref name="module"/>'s prunable weights: every weight of two or more dimensions (Linear, Conv,
     /// Embedding) whose name <paramref name="layers"/> matches, or all of them when it is null. Structured pruning by
-    /// default leaves the last such layer alone: its outputs are the model's. With <paramref name="leaveFrozen"/>, weights
-    /// that do not require gradients (frozen for the run) are left out too, so pruning never changes a frozen layer.
+    /// default leaves the output layers alone (see <see cref="OutputLayers"/>): pruning their rows would remove outputs.
+    /// With <paramref name="leaveFrozen"/>, weights that do not require gradients (frozen for the run) are left out too,
+    /// so pruning never changes a frozen layer.
     /// </summary>
     /// <exception cref="ArgumentException">No weight is selected.</exception>
     public static PruningMasks For(nn.Module module, LayerPattern? layers, PruningMethod method, bool leaveFrozen = false)
@@ -32,8 +33,12 @@ internal sealed class PruningMasks : IDisposable
         var named = module.named_parameters().ToArray();
         var byName = named.ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         var weights = named.Where(p => p.parameter.dim() >= 2 && (layers?.Matches(p.name) ?? true)).ToList();
-        // The output layer is the model's last weight whether it is frozen or not, so it is found before frozen ones leave.
-        if (method == PruningMethod.Structured && layers is null && weights.Count > 1) weights.RemoveAt(weights.Count - 1);
+        // The output layers are found before frozen weights leave, as they are the model's whether frozen or not.
+        if (method == PruningMethod.Structured && layers is null)
+        {
+            var outputs = OutputLayers.Of(module, weights.Select(p => p.name).ToArray());
+            if (weights.Any(p => !outputs.Contains(p.name))) weights.RemoveAll(p => outputs.Contains(p.name));
+        }
         var frozen = leaveFrozen ? weights.Where(p => !p.parameter.requires_grad).Select(p => p.name).ToArray() : [];
         weights.RemoveAll(p => frozen.Contains(p.name));
         if (weights.Count == 0)

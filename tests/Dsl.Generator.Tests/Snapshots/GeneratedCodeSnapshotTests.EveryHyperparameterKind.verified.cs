@@ -4,6 +4,7 @@
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "1.0.0.0")]
+[global::Dsl.Compression.OutputLayerAttribute("fc2")]
 partial class Kinds : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Dsl.IGeneratedModel<Kinds, Kinds.Hyperparameters>
 {
     private readonly global::TorchSharp.Modules.Linear fc1;

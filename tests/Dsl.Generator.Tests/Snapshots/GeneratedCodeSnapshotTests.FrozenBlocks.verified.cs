@@ -6,6 +6,7 @@ namespace Samples;
 [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "{version}")]
 [global::Dsl.FineTuning.FrozenModulesAttribute("stem.body", "pair_fusion1", "head_a_fc1", "pair_refine.body", "branch_fc1")]
 [global::Dsl.FineTuning.FrozenModulesAttribute("body", "head_b_fc1", "head_b_bn1", TrainBatchNorm = true)]
+[global::Dsl.Compression.OutputLayerAttribute("fc1")]
 partial class Transfer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Dsl.IGeneratedModel<Transfer, Transfer.Hyperparameters>
 {
     private readonly global::Dsl.Layers.Residual stem;

@@ -4,6 +4,7 @@
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "1.0.0.0")]
+[global::Dsl.Compression.OutputLayerAttribute("fc2")]
 partial class FashionCnn : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Dsl.IGeneratedModel<FashionCnn, FashionCnn.Hyperparameters>
 {
     private readonly global::TorchSharp.Modules.Conv2d conv1;

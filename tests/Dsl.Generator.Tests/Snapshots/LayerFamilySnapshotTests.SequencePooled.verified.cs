@@ -4,6 +4,7 @@
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "1.0.0.0")]
+[global::Dsl.Compression.OutputLayerAttribute("fc1")]
 partial class PooledText : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Dsl.IGeneratedModel<PooledText, PooledText.Hyperparameters>
 {
     private readonly global::TorchSharp.Modules.Embedding embedding1;

@@ -4,6 +4,7 @@
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generator", "1.0.0.0")]
+[global::Dsl.Compression.OutputLayerAttribute("fc2")]
 partial class SignalNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Dsl.IGeneratedModel<SignalNet, SignalNet.Hyperparameters>
 {
     private readonly global::TorchSharp.Modules.Conv1d conv1;
