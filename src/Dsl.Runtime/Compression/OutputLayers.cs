@@ -1,4 +1,3 @@
-using System.Reflection;
 using static TorchSharp.torch;
 
 namespace Dsl.Compression;
@@ -14,20 +13,12 @@ internal static class OutputLayers
     /// </summary>
     public static HashSet<string> Of(nn.Module module, IReadOnlyList<string> weights)
     {
-        var declared = new List<string>();
-        var generated = new List<string>();
-        foreach (var (path, owner) in module.named_modules().Prepend(("", module)))
-        {
-            if (owner.GetType().GetCustomAttribute<OutputLayerAttribute>(inherit: false) is not { } attribute) continue;
-            generated.Add(path);
-            declared.AddRange(attribute.Modules.Select(name => path.Length == 0 ? name : path + "." + name));
-        }
+        var found = StateDictNames.Declared<OutputLayerAttribute>(module).ToList();
+        var declared = found.SelectMany(d => d.Attribute.Modules.Select(name => StateDictNames.FromRoot(d.Path, name))).ToList();
+        var generated = found.Select(d => d.Path).ToList();
 
-        var result = weights.Where(w => declared.Any(d => Holds(d, w))).ToHashSet(StringComparer.Ordinal);
-        if (weights.Count > 0 && !generated.Any(g => g.Length == 0 || Holds(g, weights[^1]))) result.Add(weights[^1]);
+        var result = weights.Where(w => declared.Any(d => StateDictNames.Within(d, w))).ToHashSet(StringComparer.Ordinal);
+        if (weights.Count > 0 && !generated.Any(g => g.Length == 0 || StateDictNames.Within(g, weights[^1]))) result.Add(weights[^1]);
         return result;
     }
-
-    private static bool Holds(string module, string name) =>
-        name.StartsWith(module, StringComparison.Ordinal) && (name.Length == module.Length || name[module.Length] == '.');
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using static TorchSharp.torch;
 
 namespace Dsl.FineTuning;
@@ -7,8 +6,7 @@ namespace Dsl.FineTuning;
 internal sealed record FrozenModule(string Name, bool TrainBatchNorm)
 {
     /// <summary>Whether the parameter or module <paramref name="name"/> is this module or lies inside it.</summary>
-    public bool Holds(string name) =>
-        name.StartsWith(Name, StringComparison.Ordinal) && (name.Length == Name.Length || name[Name.Length] == '.');
+    public bool Holds(string name) => StateDictNames.Within(Name, name);
 }
 
 /// <summary>Reads the modules that generated models mark frozen through <see cref="FrozenModulesAttribute"/>.</summary>
@@ -18,13 +16,8 @@ internal static class FrozenModuleReader
     /// The frozen modules of <paramref name="module"/> and of every generated model inside it (an ensemble's members),
     /// named from <paramref name="module"/>'s root.
     /// </summary>
-    public static IReadOnlyList<FrozenModule> Of(nn.Module module)
-    {
-        var result = new List<FrozenModule>();
-        foreach (var (path, owner) in module.named_modules().Prepend(("", module)))
-            foreach (var attribute in owner.GetType().GetCustomAttributes<FrozenModulesAttribute>(inherit: false))
-                foreach (var name in attribute.Modules)
-                    result.Add(new FrozenModule(path.Length == 0 ? name : path + "." + name, attribute.TrainBatchNorm));
-        return result.Distinct().ToList();
-    }
+    public static IReadOnlyList<FrozenModule> Of(nn.Module module) =>
+        StateDictNames.Declared<FrozenModulesAttribute>(module)
+            .SelectMany(d => d.Attribute.Modules.Select(name => new FrozenModule(StateDictNames.FromRoot(d.Path, name), d.Attribute.TrainBatchNorm)))
+            .Distinct().ToList();
 }
